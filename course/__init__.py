@@ -1,0 +1,56 @@
+"""Veilige Gehechtheid: the application factory."""
+from __future__ import annotations
+
+import os
+import sys
+
+from flask import Flask
+
+from .config import ROOT, ConfigError, from_environment
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the app: config, extensions, catalog, blueprints, cli, errors."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    from .extensions import csrf, db, login_manager, migrate
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te bekijken."
+    login_manager.login_message_category = "info"
+
+    _load_course(app)
+
+    from .views import account, auth, learn, main
+    for module in (main, auth, account, learn):
+        app.register_blueprint(module.bp)
+
+    from . import cli, web
+    cli.register(app)
+    web.register(app)
+    return app
+
+
+def _load_course(app: Flask) -> None:
+    from .catalog import ContentError, load_catalog
+    try:
+        app.extensions["course"] = load_catalog(app.config["CONTENT_DIR"], app.config["QUIZ_DIR"])
+    except ContentError as error:
+        # `flask content check` must be able to report broken content, so only that command
+        # gets an app without a course; every other start-up refuses to run.
+        checking = sys.argv[1:] and sys.argv[-2:] == ["content", "check"]
+        if app.config.get("CONTENT_ERRORS_FATAL", True) and not checking:
+            print(f"De app start niet. {error}", file=sys.stderr)
+            raise
+        app.extensions["course"] = None
+        app.extensions["course_error"] = error
+
+
+__all__ = ["ConfigError", "create_app"]

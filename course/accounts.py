@@ -1,0 +1,110 @@
+"""Accounts: registration, login check, name and password changes, reset tokens."""
+from __future__ import annotations
+
+import hashlib
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .errors import EmailTaken, InvalidToken
+from .models import User
+
+MIN_PASSWORD_LENGTH = 10
+COMMON_PASSWORDS = {
+    "wachtwoord", "wachtwoord1", "wachtwoord123", "password", "password1", "password123", "1234567890",
+    "0123456789", "qwertyuiop", "welkom1234", "welkomwelkom", "kinderopvang", "gehechtheid", "azertyuiop",
+    "abcdefghij", "iloveyou12", "12345678910",
+}
+# A hash to check against when the e-mail is unknown, so a miss takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("niet-een-echt-wachtwoord")
+
+
+def normalise_email(email: str) -> str:
+    """Return the form of an e-mail address used for storage and comparison."""
+    return email.strip().lower()
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Return a Dutch reason why a password is too weak, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "Dit wachtwoord is te makkelijk te raden. Kies een ander wachtwoord, bijvoorbeeld een korte zin."
+    if email and lowered == normalise_email(email) or name and lowered == name.strip().lower():
+        return "Je wachtwoord mag niet gelijk zijn aan je naam of e-mailadres."
+    return None
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    """Return the user with this e-mail address, compared case-insensitively."""
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def register_user(session: Session, *, name: str, email: str, password: str, is_admin: bool = False) -> User:
+    """Create an account and commit it; raise EmailTaken if the address is in use."""
+    if find_user_by_email(session, email):
+        raise EmailTaken()
+    user = User(name=name.strip(), email=normalise_email(email), password_hash=generate_password_hash(password),
+                is_admin=is_admin)
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:  # another request registered the same address just now
+        session.rollback()
+        raise EmailTaken() from None
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the user if e-mail and password match, else None."""
+    user = find_user_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def check_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Store a new password hash and commit."""
+    user.password_hash = generate_password_hash(password)
+    session.commit()
+
+
+def rename(session: Session, user: User, name: str) -> None:
+    """Correct the user's full name and commit."""
+    user.name = name.strip()
+    session.commit()
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="wachtwoord-herstellen")
+
+
+def _fingerprint(user: User) -> str:
+    # Part of the token: once the password changes, every older token stops working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(secret_key: str, user: User) -> str:
+    """Return a signed token that lets this user set a new password once."""
+    return _serializer(secret_key).dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_for_reset_token(session: Session, secret_key: str, token: str, max_age: int) -> User:
+    """Return the user a valid reset token belongs to; raise InvalidToken otherwise."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        raise InvalidToken() from None
+    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or data.get("f") != _fingerprint(user):
+        raise InvalidToken()
+    return user

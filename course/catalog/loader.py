@@ -1,0 +1,344 @@
+"""Read content/ and quizzes/ into a Course, collecting every problem before failing."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Mapping
+
+import markdown
+import yaml
+from markupsafe import Markup
+
+from .model import Course, Lesson, Module, Page, Quiz, Term
+from .questions import ID_RE, QUESTION_TYPES, Problems, Question
+
+NUMBERED = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
+MARKDOWN_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "toc"]
+CALLOUTS = {"praktijk", "onderzoek", "letop", "tip", "samenvatting", "reflectie"}
+
+
+class ContentError(Exception):
+    """The content or quizzes have problems; one line per problem, each starting with its file."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("De cursusinhoud bevat fouten:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def slugify(text: str) -> str:
+    """Turn a term into a URL anchor: lower case ASCII, words joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def render_markdown(text: str) -> Markup:
+    """Render trusted author Markdown to HTML."""
+    return Markup(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html"))
+
+
+def render_inline(text: str) -> Markup:
+    """Render one line of Markdown without the surrounding paragraph."""
+    html = markdown.markdown(text, output_format="html")
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = html[3:-4]
+    return Markup(html)
+
+
+def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Course:
+    """Load and validate the whole course; raise ContentError listing every problem."""
+    content_dir, quiz_dir = Path(content_dir), Path(quiz_dir)
+    problems: list[str] = []
+    if not content_dir.is_dir():
+        raise ContentError([f"{content_dir}: map met cursusinhoud niet gevonden"])
+    course_data = _read_yaml(content_dir / "course.yml", problems) or {}
+    modules = []
+    seen_slugs: dict[str, Path] = {}
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name != "pages"):
+        match = NUMBERED.match(folder.name)
+        if not match:
+            problems.append(f"{folder}: mapnaam moet 'NN-slug' zijn (bijvoorbeeld 01-wat-is-gehechtheid)")
+            continue
+        number, slug = int(match[1]), match[2]
+        if slug in seen_slugs:
+            problems.append(f"{folder}: module-slug {slug!r} bestaat al in {seen_slugs[slug]}")
+            continue
+        seen_slugs[slug] = folder
+        module = _load_module(folder, number, slug, quiz_dir, problems)
+        if module:
+            modules.append(module)
+    if not modules and not problems:
+        problems.append(f"{content_dir}: geen modules gevonden")
+    for quiz_file in sorted(quiz_dir.glob("*.yml")) if quiz_dir.is_dir() else ():
+        if quiz_file.stem not in {f.name for f in seen_slugs.values()}:
+            problems.append(f"{quiz_file}: er is geen module-map content/{quiz_file.stem} bij deze quiz")
+    terms = _load_terms(content_dir, modules, problems)
+    pages = _load_pages(content_dir / "pages", problems)
+    title = _field(course_data, "title", content_dir / "course.yml", problems)
+    summary = _field(course_data, "summary", content_dir / "course.yml", problems)
+    hours = course_data.get("study_hours", 0)
+    if not isinstance(hours, (int, float)) or hours <= 0:
+        problems.append(f"{content_dir / 'course.yml'}: 'study_hours' moet een positief getal zijn")
+        hours = 0
+    if problems:
+        raise ContentError(problems)
+    return Course(
+        title=title,
+        summary_html=render_markdown(summary),
+        study_hours=hours,
+        modules=tuple(modules),
+        terms=terms,
+        pages=pages,
+    )
+
+
+def _read_yaml(path: Path, problems: list[str], line_offset: int = 0, text: str | None = None) -> Any:
+    try:
+        if text is None:
+            text = path.read_text(encoding="utf-8")
+        return yaml.safe_load(text)
+    except FileNotFoundError:
+        problems.append(f"{path}: bestand ontbreekt")
+    except UnicodeDecodeError:
+        problems.append(f"{path}: bestand is geen UTF-8-tekst")
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1 + line_offset}" if mark else str(path)
+        reason = getattr(error, "problem", None) or str(error)
+        problems.append(f"{where}: ongeldige YAML ({reason})")
+    return None
+
+
+def _field(data: Mapping, key: str, path: Path, problems: list[str]) -> str:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{path}: '{key}' ontbreekt of is leeg")
+        return ""
+    return value.strip()
+
+
+def _split_front_matter(path: Path, problems: list[str]) -> tuple[dict, str] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{path}: bestand is geen UTF-8-tekst")
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        problems.append(f"{path}:1: front matter ontbreekt (het bestand moet beginnen met een regel '---')")
+        return None
+    try:
+        end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---")
+    except StopIteration:
+        problems.append(f"{path}:1: front matter wordt niet afgesloten met een regel '---'")
+        return None
+    data = _read_yaml(path, problems, line_offset=1, text="\n".join(lines[1:end]))
+    if data is None:
+        if not problems or not problems[-1].startswith(str(path)):
+            problems.append(f"{path}:2: front matter is leeg")
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{path}:2: front matter moet velden als 'title: ...' bevatten")
+        return None
+    return data, "\n".join(lines[end + 1:])
+
+
+def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems: list[str]) -> Module | None:
+    meta_path = folder / "module.yml"
+    meta = _read_yaml(meta_path, problems)
+    if meta is not None and not isinstance(meta, dict):
+        problems.append(f"{meta_path}: moet velden als 'title: ...' bevatten")
+        meta = None
+    meta = meta or {}
+    title = _field(meta, "title", meta_path, problems) if meta_path.exists() else ""
+    summary = _field(meta, "summary", meta_path, problems) if meta_path.exists() else ""
+    bronnen = meta.get("bronnen", [])
+    if meta_path.exists() and (not isinstance(bronnen, list) or not all(isinstance(b, str) for b in bronnen)):
+        problems.append(f"{meta_path}: 'bronnen' moet een lijst met teksten zijn")
+        bronnen = []
+    lessons, seen = [], {}
+    for path in sorted(folder.glob("*.md")):
+        match = NUMBERED.match(path.stem)
+        if not match:
+            problems.append(f"{path}: bestandsnaam moet 'NN-slug.md' zijn (bijvoorbeeld 01-inleiding.md)")
+            continue
+        lesson_slug = match[2]
+        if lesson_slug in seen:
+            problems.append(f"{path}: les-slug {lesson_slug!r} bestaat al in {seen[lesson_slug]}")
+            continue
+        seen[lesson_slug] = path
+        lesson = _load_lesson(path, slug, int(match[1]), lesson_slug, problems)
+        if lesson:
+            lessons.append(lesson)
+    if not seen:
+        problems.append(f"{folder}: module heeft geen lessen (NN-slug.md)")
+    quiz_path = quiz_dir / f"{folder.name}.yml"
+    quiz = _load_quiz(quiz_path, slug, set(seen), problems) if quiz_path.exists() else None
+    return Module(
+        slug=slug,
+        number=number,
+        title=title,
+        summary_html=render_inline(summary),
+        bronnen_html=tuple(render_inline(b) for b in bronnen),
+        lessons=tuple(lessons),
+        quiz=quiz,
+    )
+
+
+def _load_lesson(path: Path, module_slug: str, number: int, slug: str, problems: list[str]) -> Lesson | None:
+    split = _split_front_matter(path, problems)
+    if split is None:
+        return None
+    meta, body = split
+    before = len(problems)
+    title = _field(meta, "title", path, problems)
+    minutes = meta.get("minutes")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
+        problems.append(f"{path}: 'minutes' moet een geheel getal van 1 tot 120 zijn")
+    goals = meta.get("goals")
+    if not isinstance(goals, list) or not goals or not all(isinstance(g, str) and g.strip() for g in goals):
+        problems.append(f"{path}: 'goals' moet een lijst met minstens één leerdoel zijn")
+        goals = []
+    unknown = set(meta) - {"title", "minutes", "goals"}
+    if unknown:
+        problems.append(f"{path}: onbekende velden in front matter: {', '.join(sorted(unknown))}")
+    for line_no, kind in _callouts(body):
+        if kind not in CALLOUTS:
+            problems.append(
+                f"{path}:{line_no}: onbekend soort kader {kind!r} (kies uit {', '.join(sorted(CALLOUTS))})"
+            )
+    if not body.strip():
+        problems.append(f"{path}: de les heeft geen tekst")
+    if len(problems) > before:
+        return None
+    return Lesson(
+        module_slug=module_slug,
+        slug=slug,
+        number=number,
+        title=title,
+        minutes=minutes,
+        goals=tuple(g.strip() for g in goals),
+        html=render_markdown(body),
+        path=str(path),
+    )
+
+
+def _callouts(body: str):
+    offset = 0  # line numbers are counted within the body; good enough to find the box
+    for index, line in enumerate(body.splitlines(), start=1):
+        match = re.match(r"^!!!\s+([\w-]+)", line)
+        if match:
+            yield index + offset, match[1]
+
+
+def _load_terms(content_dir: Path, modules: list[Module], problems: list[str]) -> tuple[Term, ...]:
+    terms: dict[str, Term] = {}
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and NUMBERED.match(p.name)):
+        path = folder / "begrippen.yml"
+        if not path.exists():
+            continue
+        data = _read_yaml(path, problems)
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            problems.append(f"{path}: moet een lijst met 'term' en 'uitleg' zijn")
+            continue
+        for index, entry in enumerate(data, start=1):
+            if not isinstance(entry, dict) or not str(entry.get("term", "")).strip() or not str(
+                    entry.get("uitleg", "")).strip():
+                problems.append(f"{path}: begrip {index} heeft geen 'term' en 'uitleg'")
+                continue
+            term = str(entry["term"]).strip()
+            anchor = slugify(term)
+            if anchor in terms:
+                problems.append(f"{path}: begrip {term!r} staat ook in module {terms[anchor].module_slug}")
+                continue
+            terms[anchor] = Term(term, anchor, render_inline(str(entry["uitleg"]).strip()),
+                                 NUMBERED.match(folder.name)[2])
+    return tuple(sorted(terms.values(), key=lambda t: t.anchor))
+
+
+def _load_pages(folder: Path, problems: list[str]) -> tuple[Page, ...]:
+    pages = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        split = _split_front_matter(path, problems)
+        if split is None:
+            continue
+        meta, body = split
+        title = _field(meta, "title", path, problems)
+        pages.append(Page(slug=path.stem, title=title, html=render_markdown(body)))
+    return tuple(pages)
+
+
+def _load_quiz(path: Path, module_slug: str, lesson_slugs: set[str], problems: list[str]) -> Quiz | None:
+    raw = path.read_bytes()
+    data = _read_yaml(path, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{path}: moet velden als 'title: ...' bevatten")
+        return None
+    before = len(problems)
+    title = _field(data, "title", path, problems)
+    pass_mark = data.get("pass_mark", 80)
+    if not isinstance(pass_mark, int) or isinstance(pass_mark, bool) or not 1 <= pass_mark <= 100:
+        problems.append(f"{path}: 'pass_mark' moet een geheel getal van 1 tot 100 zijn, niet {pass_mark!r}")
+    draw = data.get("draw")
+    if not isinstance(draw, int) or isinstance(draw, bool) or draw < 1:
+        problems.append(f"{path}: 'draw' moet een positief geheel getal zijn")
+        draw = 0
+    minutes = data.get("minutes", 0)
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 120:
+        problems.append(f"{path}: 'minutes' moet een geheel getal van 0 tot 120 zijn")
+    raw_questions = data.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        problems.append(f"{path}: 'questions' moet een lijst met vragen zijn")
+        raw_questions = []
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw_questions, start=1):
+        qid = str(entry.get("id", "")).strip() if isinstance(entry, dict) else ""
+        where = Problems(problems, f"{path}: vraag {qid or index}")
+        if not isinstance(entry, dict):
+            where.add("moet velden als 'id' en 'type' bevatten")
+            continue
+        if not ID_RE.match(qid):
+            where.add(f"ongeldig of ontbrekend id {qid!r} (alleen kleine letters, cijfers en '-')")
+        elif qid in seen:
+            where.add(f"id {qid!r} komt twee keer voor")
+        seen.add(qid)
+        kind = QUESTION_TYPES.get(str(entry.get("type", "")))
+        if kind is None:
+            where.add(f"onbekend type {entry.get('type')!r} (kies uit {', '.join(QUESTION_TYPES)})")
+            continue
+        question = kind.build(entry, where)
+        if question.lesson and question.lesson not in lesson_slugs:
+            where.add(f"les {question.lesson!r} bestaat niet in module {module_slug}")
+        questions.append(question)
+    if draw and len(raw_questions) < draw:
+        problems.append(f"{path}: de bank heeft {len(raw_questions)} vragen, minder dan 'draw' ({draw})")
+    if len(problems) > before:
+        return None
+    return Quiz(
+        module_slug=module_slug,
+        title=title,
+        pass_mark=pass_mark,
+        draw=draw,
+        minutes=minutes,
+        questions=tuple(questions),
+        content_hash=hashlib.sha256(raw).hexdigest()[:16],
+        path=str(path),
+    )
+
+
+def describe(course: Course) -> str:
+    """One-paragraph summary of a loaded course, for the check command."""
+    quizzes = [m.quiz for m in course.modules if m.quiz]
+    return json.dumps({
+        "modules": len(course.modules),
+        "lessen": len(course.lessons),
+        "quizvragen": sum(len(q.questions) for q in quizzes),
+        "minuten": course.minutes,
+    }, ensure_ascii=False)

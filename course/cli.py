@@ -1,0 +1,56 @@
+"""flask commands: check the content, create demo data, manage administrators."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from .catalog import ContentError, load_catalog
+from .catalog.loader import describe
+
+
+def register(app: Flask) -> None:
+    """Attach the project's commands to the app."""
+
+    @app.cli.group()
+    def content():
+        """Cursusinhoud en quizzen."""
+
+    @content.command("check")
+    def check_content():
+        """Controleer content/ en quizzes/; stop met code 1 bij fouten."""
+        try:
+            course = load_catalog(current_app.config["CONTENT_DIR"], current_app.config["QUIZ_DIR"])
+        except ContentError as error:
+            click.echo(str(error), err=True)
+            click.echo(f"{len(error.problems)} probleem/problemen gevonden.", err=True)
+            raise SystemExit(1)
+        click.echo(f"Inhoud in orde: {describe(course)}")
+
+    @app.cli.command("demo-data")
+    def demo_data():
+        """Maak de demo-accounts aan (als ze nog niet bestaan) en toon ze."""
+        from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_data
+        from .extensions import db
+        create_demo_data(db.session, current_app.extensions["course"])
+        click.echo("Demo-accounts (wachtwoord voor allemaal: %s):" % DEMO_PASSWORD)
+        for account in DEMO_ACCOUNTS:
+            click.echo(f"  {account.email:<24} {account.role} ({account.name})")
+
+    @app.cli.command("create-admin")
+    @click.option("--name", prompt="Volledige naam")
+    @click.option("--email", prompt="E-mailadres")
+    @click.password_option(prompt="Wachtwoord")
+    def create_admin(name: str, email: str, password: str):
+        """Maak een beheerder aan, of maak een bestaand account beheerder."""
+        from . import accounts
+        from .extensions import db
+        problem = accounts.password_problem(password, email=email, name=name)
+        user = accounts.find_user_by_email(db.session, email)
+        if user is None:
+            if problem:
+                raise click.ClickException(problem)
+            user = accounts.register_user(db.session, name=name, email=email, password=password, is_admin=True)
+        else:
+            user.is_admin = True
+            db.session.commit()
+        click.echo(f"{user.email} is beheerder.")

@@ -1,0 +1,120 @@
+"""WTForms classes, all with CSRF protection and Dutch messages."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from .accounts import password_problem
+
+CSRF_MESSAGE = (
+    "Dit formulier was verlopen (of is vanaf een andere pagina verstuurd). Je gegevens staan er nog: "
+    "controleer ze en verstuur het formulier opnieuw."
+)
+
+
+class Form(FlaskForm):
+    """Base form: Dutch built-in messages and a friendly CSRF message."""
+
+    class Meta:
+        locales = ["nl_NL", "nl"]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if getattr(self, "csrf_token", None) is not None and self.csrf_token.errors:
+            self.csrf_token.errors = [CSRF_MESSAGE]
+        return valid
+
+    @property
+    def csrf_failed(self) -> bool:
+        return bool(getattr(self, "csrf_token", None) is not None and self.csrf_token.errors)
+
+
+def _required(what: str) -> DataRequired:
+    return DataRequired(message=f"Vul {what} in.")
+
+
+def _name_field() -> StringField:
+    return StringField(
+        "Volledige naam",
+        validators=[_required("je volledige naam"),
+                    Length(max=120, message="Je naam mag hoogstens 120 tekens lang zijn.")],
+        description="Zoals hij op je certificaten moet staan, bijvoorbeeld: Anouk van der Meer-Çelik.",
+        render_kw={"autocomplete": "name", "maxlength": 120},
+    )
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        "E-mailadres",
+        validators=[_required("je e-mailadres"),
+                    Length(max=254, message="Dit e-mailadres is te lang."),
+                    Email(message="Dit is geen geldig e-mailadres. Controleer het nog eens.",
+                          check_deliverability=False)],
+        render_kw={"autocomplete": "email", "maxlength": 254},
+    )
+
+
+def _new_password_fields(label: str = "Wachtwoord"):
+    password = PasswordField(
+        label,
+        validators=[_required("een wachtwoord"), Length(max=200, message="Kies een wachtwoord van hoogstens 200 tekens.")],
+        description="Minstens 10 tekens. Een korte zin is sterk en makkelijk te onthouden.",
+        render_kw={"autocomplete": "new-password", "maxlength": 200},
+    )
+    confirm = PasswordField(
+        "Herhaal het wachtwoord",
+        validators=[_required("het wachtwoord nog een keer"),
+                    EqualTo("password", message="De twee wachtwoorden zijn niet gelijk.")],
+        render_kw={"autocomplete": "new-password", "maxlength": 200},
+    )
+    return password, confirm
+
+
+class StrongPasswordMixin:
+    def validate_password(self, field) -> None:
+        email = self.email.data if hasattr(self, "email") else ""
+        name = self.name.data if hasattr(self, "name") else ""
+        problem = password_problem(field.data or "", email=email or "", name=name or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegisterForm(StrongPasswordMixin, Form):
+    name = _name_field()
+    email = _email_field()
+    password, confirm = _new_password_fields()
+    submit = SubmitField("Account aanmaken")
+
+
+class LoginForm(Form):
+    email = _email_field()
+    password = PasswordField("Wachtwoord", validators=[_required("je wachtwoord"), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Inloggen")
+
+
+class NameForm(Form):
+    name = _name_field()
+    submit = SubmitField("Naam opslaan")
+
+
+class PasswordForm(StrongPasswordMixin, Form):
+    current = PasswordField("Huidig wachtwoord", validators=[_required("je huidige wachtwoord"), Length(max=200)],
+                            render_kw={"autocomplete": "current-password"})
+    password, confirm = _new_password_fields("Nieuw wachtwoord")
+    submit = SubmitField("Wachtwoord wijzigen")
+
+
+class ForgotForm(Form):
+    email = _email_field()
+    submit = SubmitField("Stuur mij een link")
+
+
+class ResetForm(StrongPasswordMixin, Form):
+    password, confirm = _new_password_fields("Nieuw wachtwoord")
+    submit = SubmitField("Wachtwoord opslaan")
+
+
+class ActionForm(Form):
+    """A button-only form (log out, mark a lesson done): CSRF token and nothing else."""

@@ -1,0 +1,123 @@
+"""Lesson progress per learner, and the overview figures built from it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .catalog import Course, Lesson, Module
+from .models import LessonProgress, User
+
+
+def completed_lessons(session: Session, user: User) -> dict[tuple[str, str], datetime]:
+    """Return {(module slug, lesson slug): completed_at} for one learner, in one query."""
+    rows = session.execute(
+        select(LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at)
+        .where(LessonProgress.user_id == user.id)
+    )
+    return {(m, l): at for m, l, at in rows}
+
+
+def mark_lesson_done(session: Session, user: User, lesson: Lesson) -> bool:
+    """Record that the learner finished a lesson; return False if it was recorded before."""
+    exists = session.scalar(select(LessonProgress.id).where(
+        LessonProgress.user_id == user.id,
+        LessonProgress.module_slug == lesson.module_slug,
+        LessonProgress.lesson_slug == lesson.slug,
+    ))
+    if exists:
+        return False
+    session.add(LessonProgress(user_id=user.id, module_slug=lesson.module_slug, lesson_slug=lesson.slug))
+    try:
+        session.commit()
+    except IntegrityError:  # a second click or tab won the race; the lesson is recorded once
+        session.rollback()
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    lessons_done: int
+    quiz_passed: bool
+    completed_at: datetime | None
+
+    @property
+    def steps(self) -> int:
+        return len(self.module.lessons) + (1 if self.module.quiz else 0)
+
+    @property
+    def steps_done(self) -> int:
+        return self.lessons_done + (1 if self.quiz_passed and self.module.quiz else 0)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.completed_at else int(100 * self.steps_done / self.steps) if self.steps else 0
+
+    @property
+    def lessons_finished(self) -> bool:
+        return self.lessons_done == len(self.module.lessons)
+
+    @property
+    def status(self) -> str:
+        if self.completed_at:
+            return "afgerond"
+        return "bezig" if self.steps_done else "niet begonnen"
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    course: Course
+    done: dict[tuple[str, str], datetime]
+    modules: tuple[ModuleProgress, ...]
+
+    @property
+    def percent(self) -> int:
+        steps = sum(m.steps for m in self.modules)
+        return int(100 * sum(m.steps_done for m in self.modules) / steps) if steps else 0
+
+    @property
+    def started(self) -> bool:
+        return bool(self.done)
+
+    @property
+    def completed(self) -> bool:
+        return all(m.completed_at for m in self.modules)
+
+    def is_done(self, lesson: Lesson) -> bool:
+        return (lesson.module_slug, lesson.slug) in self.done
+
+    def for_module(self, slug: str) -> ModuleProgress:
+        return next(m for m in self.modules if m.module.slug == slug)
+
+    def next_lesson(self) -> Lesson | None:
+        """The first lesson in course order the learner has not finished."""
+        return next((lesson for lesson in self.course.lessons if not self.is_done(lesson)), None)
+
+    def next_module_with_open_quiz(self) -> Module | None:
+        """The first module whose lessons are done but whose quiz is not passed yet."""
+        return next((m.module for m in self.modules
+                     if m.lessons_finished and m.module.quiz and not m.quiz_passed), None)
+
+
+def course_progress(session: Session, course: Course, user: User,
+                    completions: dict[str, datetime] | None = None,
+                    passed: set[str] | None = None) -> CourseProgress:
+    """Summarise one learner's progress through the course."""
+    done = completed_lessons(session, user)
+    completions = completions or {}
+    passed = passed or set()
+    modules = tuple(
+        ModuleProgress(
+            module=module,
+            lessons_done=sum((module.slug, lesson.slug) in done for lesson in module.lessons),
+            quiz_passed=module.slug in passed,
+            completed_at=completions.get(module.slug),
+        )
+        for module in course.modules
+    )
+    return CourseProgress(course=course, done=done, modules=modules)

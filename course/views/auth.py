@@ -1,0 +1,93 @@
+"""Registration, login, logout and password reset."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from .. import accounts
+from ..errors import EmailTaken, InvalidToken
+from ..extensions import db
+from ..forms import ActionForm, ForgotForm, LoginForm, RegisterForm, ResetForm
+from ..mail import send_mail
+from ..policy import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/registreren", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.overview"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_user(db.session, name=form.name.data, email=form.email.data,
+                                          password=form.password.data)
+        except EmailTaken as error:
+            form.email.errors.append(str(error))
+        else:
+            login_user(user)
+            flash(f"Welkom, {user.name}! Je account is klaar. Begin met de eerste les.", "success")
+            return redirect(url_for("learn.overview"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("learn.overview"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append("Deze combinatie van e-mailadres en wachtwoord kennen we niet. Probeer het opnieuw.")
+        else:
+            login_user(user)
+            return redirect(next_url or url_for("learn.overview"))
+    return render_template("auth/login.html", form=form, next_url=next_url), 422 if form.errors or form.form_errors else 200
+
+
+@bp.post("/uitloggen")
+def logout():
+    form = ActionForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("Je bent uitgelogd. Tot de volgende keer!", "success")
+    elif current_user.is_authenticated:
+        flash("Uitloggen lukte niet omdat de pagina verlopen was. Probeer het nog een keer.", "error")
+        return redirect(url_for("learn.overview"))
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(db.session, form.email.data)
+        if user is not None:
+            token = accounts.make_reset_token(current_app.config["SECRET_KEY"], user)
+            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+            send_mail(current_app.config, to=user.email, subject="Nieuw wachtwoord voor Veilige Gehechtheid",
+                      body=render_template("mail/reset.txt", user=user, link=link, minutes=minutes))
+        # The same answer whether or not the address is known.
+        flash("Als dit e-mailadres bij ons bekend is, krijg je binnen een paar minuten een mail met een link. "
+              "Kijk ook in je map met ongewenste mail.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = accounts.user_for_reset_token(db.session, current_app.config["SECRET_KEY"], token,
+                                             current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except InvalidToken as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        accounts.set_password(db.session, user, form.password.data)
+        login_user(user)
+        flash("Je nieuwe wachtwoord is opgeslagen. Je bent ingelogd.", "success")
+        return redirect(url_for("learn.overview"))
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,74 @@
+"""The course for a learner: overview, module pages, lessons and lesson completion."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..catalog import get_course
+from ..extensions import db
+from ..forms import ActionForm
+from ..progress import course_progress, mark_lesson_done
+
+bp = Blueprint("learn", __name__, url_prefix="/cursus")
+
+
+def _progress():
+    return course_progress(db.session, get_course(), current_user)
+
+
+def _lesson_or_404(module_slug: str, lesson_slug: str):
+    module = get_course().module(module_slug)
+    lesson = module.lesson(lesson_slug) if module else None
+    if lesson is None:
+        abort(404)
+    return module, lesson
+
+
+@bp.get("/")
+@login_required
+def overview():
+    return render_template("learn/overview.html", course=get_course(), progress=_progress())
+
+
+@bp.get("/verder")
+@login_required
+def resume():
+    """Open the first unfinished lesson (or the overview when all are done)."""
+    lesson = _progress().next_lesson()
+    if lesson is None:
+        return redirect(url_for(".overview"))
+    return redirect(url_for(".lesson", module_slug=lesson.module_slug, lesson_slug=lesson.slug))
+
+
+@bp.get("/<module_slug>/")
+@login_required
+def module(module_slug: str):
+    module = get_course().module(module_slug) or abort(404)
+    return render_template("learn/module.html", module=module, progress=_progress())
+
+
+@bp.get("/<module_slug>/<lesson_slug>")
+@login_required
+def lesson(module_slug: str, lesson_slug: str):
+    module, lesson = _lesson_or_404(module_slug, lesson_slug)
+    index = module.lessons.index(lesson)
+    return render_template(
+        "learn/lesson.html", module=module, lesson=lesson, index=index, progress=_progress(),
+        previous=module.lessons[index - 1] if index else None,
+        next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/<module_slug>/<lesson_slug>/afgerond")
+@login_required
+def lesson_done(module_slug: str, lesson_slug: str):
+    module, lesson = _lesson_or_404(module_slug, lesson_slug)
+    if not ActionForm().validate_on_submit():
+        flash("De pagina was verlopen. Klik nog een keer op 'Les afgerond'.", "error")
+        return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=lesson.slug))
+    mark_lesson_done(db.session, current_user, lesson)
+    index = module.lessons.index(lesson)
+    if index + 1 < len(module.lessons):
+        following = module.lessons[index + 1]
+        return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=following.slug))
+    flash(f"Je hebt alle lessen van '{module.title}' gelezen.", "success")
+    return redirect(url_for(".module", module_slug=module.slug))

@@ -1,0 +1,31 @@
+"""Public pages: home, glossary, printable signal list."""
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from ..catalog import get_course
+from ..extensions import db
+from ..progress import course_progress
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    course = get_course()
+    progress = course_progress(db.session, course, current_user) if current_user.is_authenticated else None
+    return render_template("index.html", course=course, progress=progress)
+
+
+@bp.get("/begrippen")
+@login_required
+def glossary():
+    return render_template("glossary.html", terms=get_course().terms)
+
+
+@bp.get("/signalenlijst")
+@login_required
+def signal_list():
+    page = get_course().page("signalenlijst")
+    if page is None:
+        abort(404)
+    return render_template("page.html", page=page, printable=True)
