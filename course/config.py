@@ -56,6 +56,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Every POST view validates a FlaskForm, which checks the CSRF token itself and, unlike the
+        # global check, can show the form again with the user's input and a Dutch message.
+        "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_I18N_ENABLED": False,  # use WTForms' own Dutch messages; Flask-Babel is not needed
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

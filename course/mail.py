@@ -15,7 +15,8 @@ def send_mail(config: Mapping, *, to: str, subject: str, body: str) -> None:
     message["Subject"] = subject
     message.set_content(body)
     if not config.get("MAIL_SERVER"):
-        print(f"\n----- e-mail (geen MAIL_SERVER ingesteld) -----\n{message}\n-----", file=sys.stderr, flush=True)
+        print(f"\n----- e-mail (geen MAIL_SERVER ingesteld, dus hier getoond) -----\n"
+              f"Aan: {to}\nOnderwerp: {subject}\n\n{body}\n-----", file=sys.stderr, flush=True)
         return
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):

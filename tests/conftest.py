@@ -1,0 +1,217 @@
+"""Shared fixtures: the app on a migrated database, clients, factories, a live server, a11y."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from course import create_app
+from course import accounts
+from course.extensions import db
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "een-lang-wachtwoord"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def database_url(tmp_dir: Path) -> str:
+    """The database the suite runs against: TEST_DATABASE_URL, or a fresh SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite'}"
+
+
+def make_app(tmp_dir: Path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_dir),
+        "CONTENT_DIR": str(FIXTURES / "content"),
+        "QUIZ_DIR": str(FIXTURES / "quizzes"),
+        "BASE_URL": "http://localhost",
+        "MAIL_SERVER": "",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One app for the session, its schema built by the migrations (as in production)."""
+    from flask_migrate import upgrade
+    app = make_app(tmp_path_factory.mktemp("db"))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after each test that used the database."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def course(app):
+    return app.extensions["course"]
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user(name=..., email=..., password=...) -> user id."""
+    counter = iter(range(1, 10_000))
+
+    def make(name: str = "Test Cursist", email: str | None = None, password: str = PASSWORD, **extra) -> int:
+        email = email or f"cursist{next(counter)}@voorbeeld.nl"
+        with app.app_context():
+            user = accounts.register_user(db.session, name=name, email=email, password=password, **extra)
+            user_id = user.id
+            db.session.remove()
+        return user_id
+    return make
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="[\w-]*csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match[1]
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, follow: bool = False):
+        token = csrf_token(self.client.get("/inloggen").get_data(as_text=True))
+        return self.client.post("/inloggen", data={"email": email, "password": password, "csrf_token": token},
+                                follow_redirects=follow)
+
+    def logout(self):
+        token = csrf_token(self.client.get("/cursus/").get_data(as_text=True))
+        return self.client.post("/uitloggen", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def learner(make_user, auth):
+    """A registered learner who is logged in with the test client; returns the user id."""
+    user_id = make_user(email="leerling@voorbeeld.nl")
+    auth.login("leerling@voorbeeld.nl")
+    return user_id
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, prefix: str = "", **kwargs):
+    """GET the page with the form, then POST data with its CSRF token."""
+    html = client.get(page or url).get_data(as_text=True)
+    field = f"{prefix}-csrf_token" if prefix else "csrf_token"
+    return client.post(url, data={**data, field: csrf_token(html)}, **kwargs)
+
+
+# ----- browser tests -----
+
+def _browser_available() -> bool:
+    return shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists()
+
+
+def pytest_collection_modifyitems(config, items):
+    if _browser_available():
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"CI=true maar Chromium ontbreekt op {CHROMIUM}: browsertests mogen niet overslaan.")
+    skip = pytest.mark.skip(reason=f"Chromium niet gevonden op {CHROMIUM} (installeer: apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over HTTP on loopback, in a thread, for the browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+
+
+class A11y:
+    """Runs axe-core on a page; every page a test loads must be checked before the next one."""
+
+    TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+    def __init__(self, page):
+        from axe_playwright_python.sync_playwright import Axe
+        self.page, self.axe = page, Axe()
+        self.loads: list[str] = []
+        self.checked = 0
+        page.on("load", lambda p: self.loads.append(p.url))
+
+    def check(self) -> None:
+        """Assert the current page has no WCAG 2 A/AA violations."""
+        self.page.wait_for_load_state("load")
+        assert len(self.loads) <= self.checked + 1, (
+            f"pages visited without an accessibility check: {self.loads[self.checked:-1]}")
+        results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": self.TAGS}})
+        assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
+        self.checked = len(self.loads)
+
+    def assert_all_checked(self) -> None:
+        assert self.checked == len(self.loads), (
+            f"pages visited without an accessibility check: {self.loads[self.checked:]}")
+
+
+@pytest.fixture
+def a11y(page):
+    checker = A11y(page)
+    yield checker
+    checker.assert_all_checked()

@@ -1,0 +1,130 @@
+"""The content loader: real content loads; broken content names every problem and its file."""
+import shutil
+import textwrap
+
+import pytest
+
+from course.catalog import ContentError, load_catalog, slugify
+from conftest import FIXTURES
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A copy of the fixture course in tmp_path that a test can break."""
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    shutil.copytree(FIXTURES / "quizzes", tmp_path / "quizzes")
+    return tmp_path
+
+
+def load(tree):
+    return load_catalog(tree / "content", tree / "quizzes")
+
+
+def problems(tree) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load(tree)
+    return info.value.problems
+
+
+def test_fixture_course_loads_in_order(tree):
+    course = load(tree)
+    assert [m.slug for m in course.modules] == ["eerste-module", "tweede-module"]
+    assert [l.slug for l in course.modules[0].lessons] == ["les-1", "les-2", "les-3"]
+    lesson = course.lesson("eerste-module", "les-2")
+    assert lesson.minutes == 10 and lesson.goals == ("Je kunt doel 2 noemen.",)
+    assert "<table>" in lesson.html and 'class="admonition praktijk"' in lesson.html
+    assert course.modules[0].quiz.pass_mark == 75
+    assert course.minutes == 30 + 10 + 30
+
+
+def test_objects_are_immutable(tree):
+    course = load(tree)
+    with pytest.raises(AttributeError):
+        course.modules[0].title = "anders"
+
+
+def test_broken_front_matter_names_file_and_line(tree):
+    path = tree / "content/01-eerste-module/02-les-2.md"
+    path.write_text("---\ntitle: Les\nminutes: [\n---\nTekst\n", encoding="utf-8")
+    found = problems(tree)
+    assert any(p.startswith(f"{path}:") and "ongeldige YAML" in p for p in found), found
+
+
+def test_missing_front_matter_fields_are_all_listed(tree):
+    path = tree / "content/01-eerste-module/01-les-1.md"
+    path.write_text("---\ntitle: ''\nminutes: 0\n---\nTekst\n", encoding="utf-8")
+    found = [p for p in problems(tree) if p.startswith(str(path))]
+    assert any("'title'" in p for p in found)
+    assert any("'minutes'" in p for p in found)
+    assert any("'goals'" in p for p in found)
+
+
+def test_every_problem_is_reported_at_once(tree):
+    (tree / "content/01-eerste-module/01-les-1.md").write_text("geen front matter\n", encoding="utf-8")
+    (tree / "content/02-tweede-module/module.yml").unlink()
+    found = problems(tree)
+    assert any("01-les-1.md:1: front matter ontbreekt" in p for p in found)
+    assert any(p.startswith(str(tree / "content/02-tweede-module/module.yml")) and "ontbreekt" in p for p in found)
+
+
+def test_duplicate_lesson_slug(tree):
+    source = tree / "content/01-eerste-module/01-les-1.md"
+    shutil.copy(source, tree / "content/01-eerste-module/09-les-1.md")
+    found = problems(tree)
+    assert any("09-les-1.md" in p and "les-slug 'les-1' bestaat al" in p for p in found), found
+
+
+def test_duplicate_module_slug(tree):
+    shutil.copytree(tree / "content/02-tweede-module", tree / "content/03-tweede-module")
+    found = problems(tree)
+    assert any("03-tweede-module" in p and "module-slug 'tweede-module' bestaat al" in p for p in found), found
+
+
+def test_missing_course_file(tree):
+    (tree / "content/course.yml").unlink()
+    assert any(p.endswith("course.yml: bestand ontbreekt") for p in problems(tree))
+
+
+def test_unknown_callout_is_named(tree):
+    path = tree / "content/01-eerste-module/03-les-3.md"
+    path.write_text(path.read_text(encoding="utf-8") + '\n!!! waarschuwing "Oei"\n    tekst\n', encoding="utf-8")
+    assert any(p.startswith(f"{path}:") and "waarschuwing" in p for p in problems(tree))
+
+
+def test_duplicate_glossary_term_across_modules(tree):
+    (tree / "content/02-tweede-module/begrippen.yml").write_text(
+        "- term: Sensitiviteit\n  uitleg: Nog een keer.\n", encoding="utf-8")
+    assert any("begrip 'Sensitiviteit' staat ook in module eerste-module" in p for p in problems(tree))
+
+
+@pytest.mark.parametrize("term, anchor", [
+    ("Intern werkmodel", "intern-werkmodel"), ("LSVG", "lsvg"), ("Vaste-gezichtencriterium", "vaste-gezichtencriterium"),
+    ("Circle of Security", "circle-of-security"), ("Co-regulatie", "co-regulatie"), ("Ontremd (DSED)", "ontremd-dsed"),
+])
+def test_slugify(term, anchor):
+    assert slugify(term) == anchor
+
+
+def test_check_command_reports_broken_content(tree, tmp_path):
+    from course import create_app
+    (tree / "content/01-eerste-module/01-les-1.md").write_text("kapot\n", encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "CONTENT_DIR": str(tree / "content"), "QUIZ_DIR": str(tree / "quizzes"),
+                      "CONTENT_ERRORS_FATAL": False})
+    result = app.test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert "01-les-1.md:1: front matter ontbreekt" in result.output
+
+
+def test_app_refuses_to_start_with_broken_content(tree):
+    from course import create_app
+    (tree / "content/course.yml").write_text("title: [\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="course.yml"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "CONTENT_DIR": str(tree / "content"), "QUIZ_DIR": str(tree / "quizzes")})
+
+
+def test_check_command_passes_on_good_content(runner):
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output
+    assert "Inhoud in orde" in result.output
