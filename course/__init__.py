@@ -28,8 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _load_course(app)
 
-    from .views import account, auth, learn, main
-    for module in (main, auth, account, learn):
+    from .views import account, auth, learn, main, quiz
+    for module in (main, auth, account, learn, quiz):
         app.register_blueprint(module.bp)
 
     from . import cli, web

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -45,3 +45,43 @@ class LessonProgress(db.Model):
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="progress")
+
+
+class QuizAttempt(db.Model):
+    """One attempt at a module quiz: the questions drawn, the answers, and the frozen result."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        # At most one open (unsubmitted) attempt per learner and module, even when two tabs race.
+        Index("uq_quiz_attempts_open", "user_id", "module_slug", unique=True,
+              sqlite_where=text("submitted_at IS NULL"), postgresql_where=text("submitted_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    quiz_hash: Mapped[str] = mapped_column(String(64))
+    draw: Mapped[list] = mapped_column(JSON)  # [{"q": question id, "order": [choice ids as shown]}]
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    score: Mapped[float | None] = mapped_column(default=None)  # percentage, 0-100
+    passed: Mapped[bool | None] = mapped_column(default=None)
+    results: Mapped[list | None] = mapped_column(JSON, default=None)  # frozen per-question outcome
+
+    @property
+    def is_open(self) -> bool:
+        return self.submitted_at is None
+
+
+class ModuleCompletion(db.Model):
+    """A module a learner completed: all lessons read and the quiz passed."""
+
+    __tablename__ = "module_completions"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", name="uq_module_completions_user_module"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="SET NULL"))

@@ -35,8 +35,11 @@ def slugify(text: str) -> str:
 
 
 def render_markdown(text: str) -> Markup:
-    """Render trusted author Markdown to HTML."""
-    return Markup(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html"))
+    """Render trusted author Markdown to HTML; wide tables scroll inside a focusable region."""
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = html.replace("<table>", '<div class="table-wrap" role="region" aria-label="Tabel (veeg of scroll opzij)" '
+                                   'tabindex="0"><table>').replace("</table>", "</table></div>")
+    return Markup(html)
 
 
 def render_inline(text: str) -> Markup:

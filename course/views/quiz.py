@@ -1,0 +1,101 @@
+"""Module quizzes: the quiz page, an attempt, and its result."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import attempts
+from ..catalog import get_course
+from ..errors import NotFound
+from ..extensions import db
+from ..forms import ActionForm
+
+bp = Blueprint("quiz", __name__, url_prefix="/cursus/<module_slug>/quiz")
+
+
+def _module(module_slug: str):
+    module = get_course().module(module_slug)
+    if module is None or module.quiz is None:
+        abort(404)
+    return module
+
+
+def _attempt(module, attempt_id: int):
+    try:
+        return attempts.get_attempt(db.session, current_user, module, attempt_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/")
+@login_required
+def show(module_slug: str):
+    module = _module(module_slug)
+    history = attempts.attempts_for(db.session, current_user, module)
+    return render_template(
+        "quiz/show.html", module=module, quiz=module.quiz, history=history, form=ActionForm(),
+        open_attempt=next((a for a in history if a.is_open), None),
+        best=max((a.score for a in history if a.score is not None), default=None),
+        unlocked=attempts.lessons_finished(db.session, current_user, module),
+        completion=attempts.completion_for(db.session, current_user, module),
+    )
+
+
+@bp.post("/start")
+@login_required
+def start(module_slug: str):
+    module = _module(module_slug)
+    if not ActionForm().validate_on_submit():
+        flash("De pagina was verlopen. Klik nog een keer op de knop.", "error")
+        return redirect(url_for(".show", module_slug=module.slug))
+    try:
+        attempt = attempts.start_attempt(db.session, current_user, module)
+    except attempts.QuizLocked as error:
+        flash(str(error), "error")
+        return redirect(url_for(".show", module_slug=module.slug))
+    return redirect(url_for(".attempt", module_slug=module.slug, attempt_id=attempt.id))
+
+
+@bp.route("/poging/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(module_slug: str, attempt_id: int):
+    module = _module(module_slug)
+    attempt = _attempt(module, attempt_id)
+    if not attempt.is_open:
+        if request.method == "POST":
+            flash("Deze poging was al ingeleverd. Hieronder zie je de uitslag.", "info")
+        return redirect(url_for(".result", module_slug=module.slug, attempt_id=attempt.id))
+    form, answers, missing, problem = ActionForm(), attempt.answers or {}, [], None
+    if request.method == "POST":
+        try:
+            answers = attempts.read_answers(attempt, module.quiz, request.form.to_dict(flat=False))
+        except attempts.TamperedAnswers as error:
+            problem = str(error)
+        else:
+            if not form.validate_on_submit():
+                problem = "De pagina was verlopen. Je antwoorden staan er nog: lever ze opnieuw in."
+            elif request.form.get("actie") == "bewaren":
+                attempts.save_answers(db.session, attempt, answers)
+                flash("Je antwoorden zijn bewaard. Je kunt later verder waar je gebleven was.", "success")
+                return redirect(url_for(".show", module_slug=module.slug))
+            else:
+                missing = attempts.unanswered(attempt, module.quiz, answers)
+                if not missing or request.form.get("actie") == "toch-inleveren":
+                    done = attempts.submit_attempt(db.session, current_user, module, attempt, answers)
+                    if done.completed_module:
+                        flash(f"Gefeliciteerd! Je hebt module {module.number} afgerond.", "success")
+                    return redirect(url_for(".result", module_slug=module.slug, attempt_id=attempt.id))
+    status = 422 if problem or missing else 200
+    return render_template("quiz/attempt.html", module=module, quiz=module.quiz, attempt=attempt, form=form,
+                           questions=attempts.drawn_questions(attempt, module.quiz), answers=answers,
+                           missing=missing, problem=problem), status
+
+
+@bp.get("/poging/<int:attempt_id>/uitslag")
+@login_required
+def result(module_slug: str, attempt_id: int):
+    module = _module(module_slug)
+    attempt = _attempt(module, attempt_id)
+    if attempt.is_open:
+        return redirect(url_for(".attempt", module_slug=module.slug, attempt_id=attempt.id))
+    return render_template("quiz/result.html", module=module, quiz=module.quiz, attempt=attempt, form=ActionForm(),
+                           items=attempts.review(attempt),
+                           completion=attempts.completion_for(db.session, current_user, module))

@@ -1,0 +1,237 @@
+"""The quiz flow over HTTP: unlock, draw, save, submit once, review, retake, complete the module."""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from course.extensions import db
+from course.models import ModuleCompletion, QuizAttempt
+from conftest import csrf_token
+
+MODULE = "eerste-module"
+
+
+def finish_lessons(client, module=MODULE):
+    for lesson in ("les-1", "les-2", "les-3"):
+        token = csrf_token(client.get(f"/cursus/{module}/{lesson}").get_data(as_text=True))
+        client.post(f"/cursus/{module}/{lesson}/afgerond", data={"csrf_token": token})
+
+
+def start(client) -> str:
+    token = csrf_token(client.get(f"/cursus/{MODULE}/quiz/").get_data(as_text=True))
+    response = client.post(f"/cursus/{MODULE}/quiz/start", data={"csrf_token": token})
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def drawn_ids(html: str) -> list[str]:
+    ids = []
+    for name in re.findall(r'name="q-([a-z0-9-]+)"', html):
+        qid = next((q for q in ("enkel", "meer", "sorteer", "volgorde", "extra") if name == q or name.startswith(q + "-")))
+        if qid not in ids:
+            ids.append(qid)
+    return ids
+
+
+RIGHT = {
+    "enkel": {"q-enkel": "a"},
+    "meer": {"q-meer": ["a", "b"]},
+    "sorteer": {"q-sorteer-troost": "veilig", "q-sorteer-wegkijken": "vermijdend"},
+    "volgorde": {"q-volgorde-een": "1", "q-volgorde-twee": "2", "q-volgorde-drie": "3"},
+    "extra": {"q-extra": "a"},
+}
+WRONG = {
+    "enkel": {"q-enkel": "b"},
+    "meer": {"q-meer": ["c"]},
+    "sorteer": {"q-sorteer-troost": "vermijdend", "q-sorteer-wegkijken": "veilig"},
+    "volgorde": {"q-volgorde-een": "3", "q-volgorde-twee": "2", "q-volgorde-drie": "1"},
+    "extra": {"q-extra": "b"},
+}
+
+
+def answers(ids, table, wrong=()):
+    data = {}
+    for qid in ids:
+        data.update((WRONG if qid in wrong else table)[qid])
+    return data
+
+
+def submit(client, url, data, action="inleveren"):
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token, "actie": action})
+
+
+def attempts_count(app, submitted=None):
+    with app.app_context():
+        query = select(func.count(QuizAttempt.id))
+        if submitted is True:
+            query = query.where(QuizAttempt.submitted_at.is_not(None))
+        return db.session.scalar(query)
+
+
+def completions(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count(ModuleCompletion.id)))
+
+
+@pytest.fixture
+def attempt_url(client, learner):
+    finish_lessons(client)
+    return start(client)
+
+
+def test_quiz_is_locked_until_lessons_are_done(client, app, learner):
+    html = client.get(f"/cursus/{MODULE}/quiz/").get_data(as_text=True)
+    assert "De quiz gaat open als je alle lessen" in html
+    token = csrf_token(html)
+    response = client.post(f"/cursus/{MODULE}/quiz/start", data={"csrf_token": token}, follow_redirects=True)
+    assert "De quiz gaat open als je alle lessen" in response.get_data(as_text=True)
+    assert attempts_count(app) == 0
+
+
+def test_attempt_draws_and_reload_shows_the_same(client, attempt_url):
+    first = client.get(attempt_url).get_data(as_text=True)
+    ids = drawn_ids(first)
+    assert len(ids) == 4
+    assert drawn_ids(client.get(attempt_url).get_data(as_text=True)) == ids
+    assert start(client) == attempt_url  # starting again resumes the open attempt
+
+
+def test_answer_key_never_reaches_the_browser(client, attempt_url):
+    html = client.get(attempt_url).get_data(as_text=True)
+    for secret in ("correct", "Goed, hij zoekt geen troost", "Troost zoeken is veilig", "Eerst in kaart brengen",
+                   "Nee, jij signaleert"):
+        assert secret not in html
+
+
+def test_save_and_resume_after_logging_out(client, auth, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    response = submit(client, attempt_url, answers(ids[:1], RIGHT), action="bewaren")
+    assert response.status_code == 302
+    auth.logout()
+    auth.login("leerling@voorbeeld.nl")
+    assert start(client) == attempt_url
+    html = client.get(attempt_url).get_data(as_text=True)
+    assert drawn_ids(html) == ids
+    assert html.count("checked") + html.count("selected") >= 1
+
+
+def test_pass_completes_module_and_shows_feedback(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    response = submit(client, attempt_url, answers(ids, RIGHT))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/uitslag")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Je score: <strong>100%</strong>" in html and "Geslaagd!" in html
+    assert "Lees het na in de les" in html
+    assert completions(app) == 1
+    overview = client.get("/cursus/").get_data(as_text=True)
+    assert "Afgerond" in overview and "afgerond op" in overview
+
+
+def test_fail_review_and_retake_with_fresh_draw(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    response = submit(client, attempt_url, answers(ids, RIGHT, wrong=ids[:2]))
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nog niet geslaagd." in html and "Nieuwe poging" in html
+    assert "juist antwoord" in html or "Juiste volgorde" in html or "Juist" in html
+    assert completions(app) == 0
+    second = start(client)
+    assert second != attempt_url
+    ids2 = drawn_ids(client.get(second).get_data(as_text=True))
+    submit(client, second, answers(ids2, RIGHT))
+    assert completions(app) == 1
+    page = client.get(f"/cursus/{MODULE}/quiz/").get_data(as_text=True)
+    assert "Beste score: <strong>100%</strong>" in page and "Niet geslaagd" in page
+
+
+def test_double_submit_grades_once(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    token = csrf_token(client.get(attempt_url).get_data(as_text=True))
+    data = {**answers(ids, RIGHT), "csrf_token": token, "actie": "inleveren"}
+    first = client.post(attempt_url, data=data)
+    second = client.post(attempt_url, data={**answers(ids, RIGHT, wrong=ids), "csrf_token": token,
+                                            "actie": "inleveren"})
+    assert first.status_code == second.status_code == 302
+    assert attempts_count(app, submitted=True) == 1
+    html = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Je score: <strong>100%</strong>" in html
+    assert completions(app) == 1
+
+
+def test_partial_submit_needs_confirmation_naming_questions(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    response = submit(client, attempt_url, answers(ids[:2], RIGHT))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'href="#vraag-3">3</a> en <a href="#vraag-4">4</a>' in html
+    assert "Toch inleveren" in html
+    assert attempts_count(app, submitted=True) == 0
+    response = submit(client, attempt_url, answers(ids[:2], RIGHT), action="toch-inleveren")
+    assert response.status_code == 302 and attempts_count(app, submitted=True) == 1
+
+
+@pytest.mark.parametrize("tamper", [
+    {"q-bestaat-niet": "a"},
+    {"q-enkel": "zz", "q-meer": "zz", "q-extra": "zz", "q-sorteer-troost": "zz", "q-volgorde-een": "9"},
+])
+def test_tampered_answers_get_a_message_and_no_credit(client, app, attempt_url, tamper):
+    response = submit(client, attempt_url, tamper)
+    assert response.status_code == 422
+    assert "Je antwoorden passen niet bij deze poging" in response.get_data(as_text=True)
+    assert attempts_count(app, submitted=True) == 0
+
+
+def test_question_not_in_this_attempt_is_refused(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    outsider = next(q for q in RIGHT if q not in ids)
+    response = submit(client, attempt_url, {**answers(ids, RIGHT), **RIGHT[outsider]})
+    assert response.status_code == 422 and attempts_count(app, submitted=True) == 0
+
+
+def test_someone_elses_attempt_is_404(client, auth, make_user, attempt_url):
+    auth.logout()
+    make_user(email="ander@voorbeeld.nl")
+    auth.login("ander@voorbeeld.nl")
+    assert client.get(attempt_url).status_code == 404
+    token = csrf_token(client.get("/cursus/").get_data(as_text=True))
+    assert client.post(attempt_url, data={"csrf_token": token, "q-enkel": "a"}).status_code == 404
+    assert client.get(attempt_url + "/uitslag").status_code == 404
+
+
+def test_attempt_of_other_module_url_is_404(client, attempt_url):
+    assert client.get(attempt_url.replace(MODULE, "tweede-module")).status_code == 404
+
+
+def test_submit_without_csrf_keeps_answers(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    response = client.post(attempt_url, data={**answers(ids, RIGHT), "actie": "inleveren"})
+    assert response.status_code == 422
+    assert "De pagina was verlopen" in response.get_data(as_text=True)
+    assert attempts_count(app, submitted=True) == 0
+
+
+def test_past_result_is_frozen_when_the_quiz_changes(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    submit(client, attempt_url, answers(ids, RIGHT))
+    with app.app_context():
+        attempt = db.session.scalar(select(QuizAttempt))
+        score, results, quiz_hash = attempt.score, attempt.results, attempt.quiz_hash
+    # Replace the quiz in memory by a version where every key is different.
+    from dataclasses import replace
+    course = app.extensions["course"]
+    module = course.module(MODULE)
+    edited = replace(module.quiz, content_hash="anders", questions=module.quiz.questions[::-1])
+    app.extensions["course"] = replace(course, modules=(replace(module, quiz=edited), *course.modules[1:]))
+    try:
+        html = client.get(attempt_url + "/uitslag").get_data(as_text=True)
+        assert "Je score: <strong>100%</strong>" in html
+    finally:
+        app.extensions["course"] = course
+    with app.app_context():
+        attempt = db.session.scalar(select(QuizAttempt))
+        assert (attempt.score, attempt.results, attempt.quiz_hash) == (score, results, quiz_hash)
+
+
+def test_unknown_quiz_is_404(client, learner):
+    assert client.get("/cursus/tweede-module/quiz/").status_code == 404  # module without a quiz
+    assert client.get("/cursus/nergens/quiz/").status_code == 404
