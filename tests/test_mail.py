@@ -45,5 +45,5 @@ def test_reset_mail_is_sent_over_smtp(client, make_user, smtp_server):
     assert message["Subject"] == "Nieuw wachtwoord voor Veilige Gehechtheid"
     body = message.get_content()
     assert "Hallo Zoë Brûlé" in body
-    link = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", body)[1]
+    link = re.search(r"https?://[^/\s]+(/wachtwoord-herstellen/\S+)", body)[1]
     assert client.get(link).status_code == 200

@@ -1,0 +1,127 @@
+"""A module quiz done with the keyboard alone: fail once, read the feedback, retake, pass."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from course.extensions import db
+from course import progress as progress_domain
+from course.models import User
+
+pytestmark = pytest.mark.browser
+
+RIGHT_SINGLE = {"Welke stijl past hierbij?": "Vermijdend", "Wie classificeert gehechtheid?": "Een getrainde professional"}
+WRONG_SINGLE = {"Welke stijl past hierbij?": "Veilig", "Wie classificeert gehechtheid?": "De pedagogisch medewerker"}
+
+
+@pytest.fixture
+def ready_learner(app, make_user):
+    """A learner who has read every lesson of module 1."""
+    user_id = make_user(name="Bram", email="bram@voorbeeld.nl")
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        for lesson in app.extensions["course"].module("eerste-module").lessons:
+            progress_domain.mark_lesson_done(db.session, user, lesson)
+        db.session.remove()
+    return user_id
+
+
+def press(page, key="Enter"):
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def tab_to(page, name: str, limit: int = 120):
+    """Move focus with Tab until the focused element's text or label is `name`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        text = page.evaluate("(document.activeElement.innerText || document.activeElement.value || '').trim()")
+        if text == name:
+            return
+    raise AssertionError(f"could not reach {name!r} with Tab")
+
+
+def answer_with_keyboard(page, wrong: bool):
+    """Fill in every drawn question using only the keyboard."""
+    questions = page.locator("li.question")
+    for i in range(questions.count()):
+        q = questions.nth(i)
+        text = q.locator(".qtext").inner_text()
+        if text in RIGHT_SINGLE:
+            target = (WRONG_SINGLE if wrong else RIGHT_SINGLE)[text]
+            q.get_by_role("radio").first.focus()
+            for _ in range(5):
+                if page.evaluate("document.activeElement.parentElement.innerText.trim()") == target:
+                    break
+                page.keyboard.press("ArrowDown")
+            page.keyboard.press("Space")
+        elif text == "Wat hoort bij sensitiviteit?":
+            for box in q.get_by_role("checkbox").all():
+                label = box.evaluate("el => el.parentElement.innerText.trim()")
+                box.focus()
+                if (label in ("Opmerken", "Begrijpen")) != wrong:
+                    page.keyboard.press("Space")
+        elif text == "Sorteer de signalen.":
+            for select in q.locator("select").all():
+                label = select.evaluate("el => el.labels[0].innerText")
+                right = "Veilig" if label == "Zoekt troost" else "Vermijdend"
+                choice = ("Vermijdend" if right == "Veilig" else "Veilig") if wrong else right
+                select.focus()
+                page.keyboard.type(choice)  # type-ahead on a native select
+                assert select.evaluate("el => el.selectedOptions[0].text") == choice
+        elif text == "Zet de stappen in volgorde.":
+            order = {"Signalen in kaart brengen": "1", "Collega raadplegen": "2", "Gesprek met ouders": "3"}
+            for select in q.locator("select").all():
+                label = select.evaluate("el => el.labels[0].innerText")
+                select.focus()
+                value = order[label] if not wrong else str(4 - int(order[label]))
+                page.keyboard.type(value)
+        else:
+            raise AssertionError(f"unknown question {text!r}")
+
+
+def test_quiz_keyboard_fail_then_pass(page, a11y, live_server, ready_learner):
+    page.goto(live_server + "/inloggen")
+    a11y.check()
+    page.get_by_label("E-mailadres").fill("bram@voorbeeld.nl")
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    with page.expect_navigation():
+        page.get_by_label("Wachtwoord").press("Enter")
+    a11y.check()
+    page.goto(live_server + "/cursus/eerste-module/quiz/")
+    a11y.check()
+    tab_to(page, "Start de quiz")
+    press(page)
+    a11y.check()
+    expect(page.get_by_text("Vraag 1 van 4")).to_be_visible()
+
+    # Submitting with nothing filled in asks for confirmation and names the questions.
+    tab_to(page, "Inleveren")
+    press(page)
+    a11y.check()
+    expect(page.get_by_role("alert")).to_contain_text("nog niet (helemaal) beantwoord")
+
+    answer_with_keyboard(page, wrong=True)
+    tab_to(page, "Inleveren")
+    press(page)
+    a11y.check()
+    expect(page.get_by_text("Nog niet geslaagd.")).to_be_visible()
+    expect(page.get_by_text("jouw keuze").first).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Lees het na in de les")).first).to_be_visible()
+
+    tab_to(page, "Nieuwe poging")
+    press(page)
+    a11y.check()
+    answer_with_keyboard(page, wrong=False)
+    tab_to(page, "Inleveren")
+    press(page)
+    a11y.check()
+    expect(page.get_by_text("Geslaagd!")).to_be_visible()
+    expect(page.get_by_text("Je score: 100%")).to_be_visible()
+
+    page.goto(live_server + "/cursus/eerste-module/quiz/")
+    a11y.check()
+    expect(page.get_by_text("Beste score: 100%")).to_be_visible()
+    page.goto(live_server + "/cursus/")
+    a11y.check()
+    expect(page.locator(".module-block").first.get_by_text("Afgerond", exact=True)).to_be_visible()
