@@ -17,8 +17,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
     db.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -28,8 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _load_course(app)
 
-    from .views import account, auth, learn, main, quiz
-    for module in (main, auth, account, learn, quiz):
+    from .views import account, auth, certificates, learn, main, quiz
+    for module in (main, auth, account, learn, quiz, certificates):
         app.register_blueprint(module.bp)
 
     from . import cli, web

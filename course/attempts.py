@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .catalog import Module, Quiz
+from .catalog import Course, Module, Quiz
+from .certificates import issue_for_completion
 from .catalog.questions import AnswerError, Question
 from .errors import DomainError, NotFound
 from .models import ModuleCompletion, QuizAttempt, User, utcnow
@@ -195,9 +196,12 @@ def grade(attempt: QuizAttempt, quiz: Quiz, answers: Mapping[str, Any]) -> tuple
     return score, records
 
 
-def submit_attempt(session: Session, user: User, module: Module, attempt: QuizAttempt,
-                   answers: Mapping[str, Any]) -> Submission:
-    """Grade and close an attempt exactly once; passing with all lessons done completes the module."""
+def submit_attempt(session: Session, course: Course, user: User, module: Module, attempt: QuizAttempt,
+                   answers: Mapping[str, Any], issuer: str) -> Submission:
+    """Grade and close an attempt exactly once; passing with all lessons done completes the module.
+
+    The completion and the certificates it earns are written in the same transaction.
+    """
     quiz = module.quiz
     if not attempt.is_open:
         return Submission(attempt, first_time=False, completed_module=False)
@@ -219,12 +223,13 @@ def submit_attempt(session: Session, user: User, module: Module, attempt: QuizAt
     if passed and lessons_finished(session, user, module) and completion_for(session, user, module) is None:
         session.add(ModuleCompletion(user_id=user.id, module_slug=module.slug, completed_at=now,
                                      attempt_id=attempt.id))
+        issue_for_completion(session, course, user, module, issuer, now)
         completed = True
     try:
         session.commit()
     except IntegrityError:  # the module was completed by a parallel request; the attempt still counts
         session.rollback()
-        return submit_attempt(session, user, module, session.get(QuizAttempt, attempt.id), answers)
+        return submit_attempt(session, course, user, module, session.get(QuizAttempt, attempt.id), answers, issuer)
     session.refresh(attempt)
     return Submission(attempt, first_time=True, completed_module=completed)
 

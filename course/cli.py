@@ -36,6 +36,26 @@ def register(app: Flask) -> None:
         for account in DEMO_ACCOUNTS:
             click.echo(f"  {account.email:<24} {account.role} ({account.name})")
 
+    @app.cli.group()
+    def certificate():
+        """Certificaten beheren."""
+
+    @certificate.command("revoke")
+    @click.argument("code")
+    @click.option("--reason", required=True, help="Reden; staat op de openbare controlepagina.")
+    def revoke_certificate(code: str, reason: str):
+        """Trek een certificaat in (de controlepagina meldt het daarna)."""
+        from . import certificates
+        from .extensions import db
+        found = certificates.find(db.session, code)
+        if found is None:
+            raise click.ClickException(f"Geen certificaat met code {code!r} gevonden.")
+        try:
+            certificates.revoke(db.session, found, reason)
+        except certificates.AlreadyRevoked as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Certificaat {found.code} ({found.title}, {found.name}) is ingetrokken.")
+
     @app.cli.command("create-admin")
     @click.option("--name", prompt="Volledige naam")
     @click.option("--email", prompt="E-mailadres")

@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and initialised in the app factory."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,3 +25,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+# Storage comes from RATELIMIT_STORAGE_URI (memory by default; Redis when several servers run).
+limiter = Limiter(key_func=get_remote_address)

@@ -85,3 +85,36 @@ class ModuleCompletion(db.Model):
     module_slug: Mapped[str] = mapped_column(String(100))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="SET NULL"))
+
+
+class Certificate(db.Model):
+    """A certificate for a module or the whole course, its contents frozen at issue."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        # One valid certificate per learner per module and per course; a revoked one may be replaced.
+        Index("uq_certificates_active", "user_id", "scope", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(100))  # a module slug, or COURSE_SCOPE
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[float] = mapped_column()
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+
+    COURSE_SCOPE = "cursus"
+
+    @property
+    def is_course(self) -> bool:
+        return self.scope == self.COURSE_SCOPE
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

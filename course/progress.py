@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .catalog import Course, Lesson, Module
-from .models import LessonProgress, ModuleCompletion, User
+from .models import Certificate, LessonProgress, ModuleCompletion, User
 
 
 def completed_lessons(session: Session, user: User) -> dict[tuple[str, str], datetime]:
@@ -74,6 +74,7 @@ class CourseProgress:
     course: Course
     done: dict[tuple[str, str], datetime]
     modules: tuple[ModuleProgress, ...]
+    certificates: dict[str, str]  # {scope: verification code} of the learner's valid certificates
 
     @property
     def percent(self) -> int:
@@ -111,8 +112,15 @@ def module_completions(session: Session, user: User) -> dict[str, datetime]:
     return dict(rows.all())
 
 
+def valid_certificates(session: Session, user: User) -> dict[str, str]:
+    """Return {scope: code} of one learner's valid certificates, in one query."""
+    rows = session.execute(select(Certificate.scope, Certificate.code)
+                           .where(Certificate.user_id == user.id, Certificate.revoked_at.is_(None)))
+    return dict(rows.all())
+
+
 def course_progress(session: Session, course: Course, user: User) -> CourseProgress:
-    """Summarise one learner's progress through the course (two queries)."""
+    """Summarise one learner's progress through the course (three queries)."""
     done = completed_lessons(session, user)
     completions = module_completions(session, user)
     modules = tuple(
@@ -125,4 +133,4 @@ def course_progress(session: Session, course: Course, user: User) -> CourseProgr
         )
         for module in course.modules
     )
-    return CourseProgress(course=course, done=done, modules=modules)
+    return CourseProgress(course=course, done=done, modules=modules, certificates=valid_certificates(session, user))

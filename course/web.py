@@ -39,6 +39,11 @@ def register(app: Flask) -> None:
                   "oktober", "november", "december"]
         return f"{value.day} {months[value.month - 1]} {value.year}" if value else ""
 
+    @app.template_filter("dutch_hours")
+    def dutch_hours(value) -> str:
+        from .certificates import format_hours
+        return format_hours(value)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500

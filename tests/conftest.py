@@ -38,6 +38,7 @@ def make_app(tmp_dir: Path, **overrides):
         "QUIZ_DIR": str(FIXTURES / "quizzes"),
         "BASE_URL": "http://localhost",
         "MAIL_SERVER": "",
+        "VERIFY_RATE_LIMIT": "1000 per minute",  # the rate-limit test sets its own, lower limit
     }
     config.update(overrides)
     return create_app(config)

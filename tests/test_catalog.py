@@ -34,7 +34,7 @@ def test_fixture_course_loads_in_order(tree):
     assert lesson.minutes == 10 and lesson.goals == ("Je kunt doel 2 noemen.",)
     assert "<table>" in lesson.html and 'class="admonition praktijk"' in lesson.html
     assert course.modules[0].quiz.pass_mark == 75
-    assert course.minutes == 30 + 10 + 30
+    assert course.minutes == 30 + 10 + 30 + 5
 
 
 def test_objects_are_immutable(tree):
@@ -128,3 +128,8 @@ def test_check_command_passes_on_good_content(runner):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
     assert "Inhoud in orde" in result.output
+
+
+def test_module_without_quiz_is_refused(tree):
+    (tree / "quizzes/02-tweede-module.yml").unlink()
+    assert any("02-tweede-module: quiz ontbreekt" in p for p in problems(tree))

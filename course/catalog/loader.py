@@ -178,6 +178,9 @@ def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems:
     if not seen:
         problems.append(f"{folder}: module heeft geen lessen (NN-slug.md)")
     quiz_path = quiz_dir / f"{folder.name}.yml"
+    if not quiz_path.exists():
+        # A module is completed by passing its quiz, so a module without one could never be finished.
+        problems.append(f"{folder}: quiz ontbreekt (verwacht: {quiz_path})")
     quiz = _load_quiz(quiz_path, slug, set(seen), problems) if quiz_path.exists() else None
     return Module(
         slug=slug,

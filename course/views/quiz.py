@@ -1,5 +1,5 @@
 """Module quizzes: the quiz page, an attempt, and its result."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import attempts
@@ -79,9 +79,11 @@ def attempt(module_slug: str, attempt_id: int):
             else:
                 missing = attempts.unanswered(attempt, module.quiz, answers)
                 if not missing or request.form.get("actie") == "toch-inleveren":
-                    done = attempts.submit_attempt(db.session, current_user, module, attempt, answers)
+                    done = attempts.submit_attempt(db.session, get_course(), current_user, module, attempt, answers,
+                                                   current_app.config["ISSUER_NAME"])
                     if done.completed_module:
-                        flash(f"Gefeliciteerd! Je hebt module {module.number} afgerond.", "success")
+                        flash(f"Gefeliciteerd! Je hebt module {module.number} afgerond. Je certificaat staat klaar "
+                              "bij 'Mijn certificaten'.", "success")
                     return redirect(url_for(".result", module_slug=module.slug, attempt_id=attempt.id))
     status = 422 if problem or missing else 200
     return render_template("quiz/attempt.html", module=module, quiz=module.quiz, attempt=attempt, form=form,

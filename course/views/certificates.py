@@ -1,0 +1,84 @@
+"""Certificates: the learner's list and downloads, reissue, and the public verification page."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import certificates
+from ..errors import NotFound
+from ..extensions import db, limiter
+from ..forms import ActionForm
+
+bp = Blueprint("certificates", __name__)
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+# Both ways into the verification page share one budget per visitor, against guessing codes.
+verify_limit = limiter.shared_limit(_verify_limit, scope="verify")
+
+
+def pdf_response(certificate):
+    data = certificates.CertificateData.of(certificate)
+    pdf = certificates.render_pdf(data, current_app.config["BASE_URL"])
+    return current_app.response_class(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{certificates.filename(data)}"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+@bp.get("/certificaten/")
+@login_required
+def mine():
+    own = certificates.certificates_of(db.session, current_user)
+    return render_template("certificates/mine.html", certificates=own, form=ActionForm())
+
+
+@bp.get("/certificaten/<code>.pdf")
+@login_required
+def download(code: str):
+    try:
+        certificate = certificates.owned(db.session, current_user, code)
+    except NotFound:
+        abort(404)
+    return pdf_response(certificate)
+
+
+@bp.route("/certificaten/<code>/opnieuw", methods=["GET", "POST"])
+@login_required
+def reissue(code: str):
+    try:
+        certificate = certificates.owned(db.session, current_user, code)
+    except NotFound:
+        abort(404)
+    if not certificate.is_valid or certificate.name == current_user.name:
+        flash("Dit certificaat staat al op je huidige naam.", "info")
+        return redirect(url_for(".mine"))
+    form = ActionForm()
+    if form.validate_on_submit():
+        new = certificates.reissue_with_current_name(db.session, current_user, certificate)
+        flash(f"Je nieuwe certificaat staat klaar, met verificatiecode {new.code}. De oude code is niet meer geldig.",
+              "success")
+        return redirect(url_for(".mine"))
+    return render_template("certificates/reissue.html", certificate=certificate, form=form)
+
+
+@bp.get("/verify")
+@verify_limit
+def verify():
+    code = request.args.get("code", "").strip()
+    if not code:
+        return render_template("certificates/verify.html", code="", certificate=None, checked=False)
+    if len(code) > 40:
+        return render_template("certificates/verify.html", code=code[:40], certificate=None, checked=True), 404
+    certificate = certificates.find(db.session, code)
+    return render_template("certificates/verify.html", code=code, certificate=certificate, checked=True), (
+        200 if certificate else 404)
+
+
+@bp.get("/verify/<code>")
+@verify_limit
+def verify_code(code: str):
+    certificate = certificates.find(db.session, code[:40])
+    return render_template("certificates/verify.html", code=code[:40], certificate=certificate, checked=True), (
+        200 if certificate else 404)
