@@ -29,8 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _load_course(app)
 
-    from .views import account, auth, certificates, learn, main, quiz
-    for module in (main, auth, account, learn, quiz, certificates):
+    from .views import account, admin, auth, certificates, learn, main, manage, quiz
+    for module in (main, auth, account, learn, quiz, certificates, manage, admin):
         app.register_blueprint(module.bp)
 
     from . import cli, web

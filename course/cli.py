@@ -56,6 +56,59 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error))
         click.echo(f"Certificaat {found.code} ({found.title}, {found.name}) is ingetrokken.")
 
+    @app.cli.group()
+    def org():
+        """Organisaties en teams inrichten."""
+
+    @org.command("create")
+    @click.argument("name")
+    @click.option("--kind", type=click.Choice(["kinderopvang", "gastouderbureau"]), default="kinderopvang")
+    def create_org(name: str, kind: str):
+        """Maak een organisatie aan."""
+        from . import teams
+        from .extensions import db
+        try:
+            organisation = teams.create_organisation(db.session, None, name, kind)
+        except teams.AlreadyExists as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Organisatie {organisation.id}: {organisation.name}")
+
+    @org.command("add-team")
+    @click.argument("organisation")
+    @click.argument("name")
+    def add_team(organisation: str, name: str):
+        """Maak een team aan in ORGANISATION (naam of nummer)."""
+        from sqlalchemy import func, select
+
+        from . import teams
+        from .extensions import db
+        from .models import Organisation
+        found = db.session.scalar(select(Organisation).where(
+            (Organisation.id == int(organisation)) if organisation.isdigit()
+            else func.lower(Organisation.name) == organisation.lower()))
+        if found is None:
+            raise click.ClickException(f"Organisatie {organisation!r} bestaat niet.")
+        try:
+            team = teams.create_team(db.session, None, found, name)
+        except teams.AlreadyExists as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Team {team.id}: {found.name} / {team.name}")
+
+    @org.command("appoint")
+    @click.argument("team_id", type=int)
+    @click.argument("email")
+    def appoint(team_id: int, email: str):
+        """Benoem het account met EMAIL tot leidinggevende van team TEAM_ID."""
+        from . import accounts, teams
+        from .extensions import db
+        from .models import Team
+        team = db.session.get(Team, team_id)
+        user = accounts.find_user_by_email(db.session, email)
+        if team is None or user is None:
+            raise click.ClickException("Team of account niet gevonden.")
+        teams.appoint_manager(db.session, None, team, user)
+        click.echo(f"{user.name} is leidinggevende van {team.name}.")
+
     @app.cli.command("create-admin")
     @click.option("--name", prompt="Volledige naam")
     @click.option("--email", prompt="E-mailadres")

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from .accounts import password_problem
 
@@ -118,3 +119,32 @@ class ResetForm(StrongPasswordMixin, Form):
 
 class ActionForm(Form):
     """A button-only form (log out, mark a lesson done): CSRF token and nothing else."""
+
+
+class TargetDateForm(Form):
+    target_date = DateField("Streefdatum", validators=[Optional()],
+                            description="Wanneer moet iedereen de cursus af hebben? Leeg laten mag.")
+    submit = SubmitField("Opslaan")
+
+    def validate_target_date(self, field) -> None:
+        if field.raw_data and field.raw_data[0] and field.data is None:
+            raise ValidationError("Vul een geldige datum in, bijvoorbeeld 31-12-2026.")
+
+
+class OrganisationForm(Form):
+    name = StringField("Naam van de organisatie", validators=[_required("een naam"), Length(
+        max=200, message="De naam mag hoogstens 200 tekens lang zijn.")])
+    kind = SelectField("Soort", choices=[SelectChoice("kinderopvang", "Kinderopvangorganisatie"),
+                                         SelectChoice("gastouderbureau", "Gastouderbureau")])
+    submit = SubmitField("Organisatie aanmaken")
+
+
+class TeamForm(Form):
+    name = StringField("Naam van het team (locatie of groep)", validators=[_required("een naam"), Length(
+        max=200, message="De naam mag hoogstens 200 tekens lang zijn.")])
+    submit = SubmitField("Team aanmaken")
+
+
+class ManagerForm(Form):
+    email = _email_field()
+    submit = SubmitField("Benoem als leidinggevende")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort
 from flask_login import current_user, login_required
 
-__all__ = ["admin_required", "login_required", "safe_next"]
+__all__ = ["admin_required", "login_required", "managed_team_or_404", "safe_next"]
 
 
 def admin_required(view):
@@ -29,3 +29,17 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def managed_team_or_404(team_id: int):
+    """The team, if the current user manages it (or is an administrator); 404 otherwise.
+
+    Every manager page and export goes through here, so another team's id in a URL reveals nothing.
+    """
+    from .extensions import db
+    from .models import Team
+    from .teams import can_manage
+    team = db.session.get(Team, team_id)
+    if team is None or not current_user.is_authenticated or not can_manage(db.session, current_user, team):
+        abort(404)
+    return team

@@ -30,8 +30,14 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject():
+        from flask_login import current_user
+
         from .catalog import get_course
-        return {"course": get_course()}
+        from .teams import is_any_manager
+        manager = current_user.is_authenticated and not current_user.is_admin and is_any_manager(db.session,
+                                                                                                   current_user)
+        return {"course": get_course(), "is_manager": manager or (current_user.is_authenticated and
+                                                                  current_user.is_admin)}
 
     @app.template_filter("nl_date")
     def nl_date(value) -> str:

@@ -27,3 +27,15 @@ def settings():
             password_form.current.errors.append("Je huidige wachtwoord klopt niet.")
     status = 422 if name_form.errors or password_form.errors else 200
     return render_template("account.html", name_form=name_form, password_form=password_form), status
+
+
+@bp.get("/leidinggevende")
+@login_required
+def visibility():
+    """What the learner's managers can see: the same detail, and who those managers are."""
+    from .. import teams
+    from ..catalog import get_course
+    memberships = teams.teams_of_member(db.session, current_user)
+    return render_template("account/visibility.html", memberships=memberships, course=get_course(),
+                           detail=teams.member_detail(db.session, current_user),
+                           managers={t.id: teams.managers_of(db.session, t) for t in memberships})

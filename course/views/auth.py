@@ -14,8 +14,9 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/registreren", methods=["GET", "POST"])
 def register():
+    next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(url_for("learn.overview"))
+        return redirect(next_url or url_for("learn.overview"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -25,9 +26,9 @@ def register():
             form.email.errors.append(str(error))
         else:
             login_user(user)
-            flash(f"Welkom, {user.name}! Je account is klaar. Begin met de eerste les.", "success")
-            return redirect(url_for("learn.overview"))
-    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+            flash(f"Welkom, {user.name}! Je account is klaar.", "success")
+            return redirect(next_url or url_for("learn.overview"))
+    return render_template("auth/register.html", form=form, next_url=next_url), 422 if form.errors else 200
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

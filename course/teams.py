@@ -1,0 +1,401 @@
+"""Organisations, teams, managers and invitations, and the team report managers read."""
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .catalog import Course, Module
+from .errors import DomainError, NotFound
+from .models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
+                     TeamManager, TeamMembership, User, utcnow)
+
+INVITE_DAYS = 14
+
+
+class InvitationProblem(DomainError):
+    """An invitation link that cannot be used; the message says why and what to do."""
+
+
+class AlreadyExists(DomainError):
+    pass
+
+
+def audit(session: Session, actor: User | None, action: str, *, team: Team | None = None,
+          subject: User | None = None, detail: str = "") -> None:
+    """Add an audit event to the session (committed with the action it records)."""
+    session.add(AuditEvent(actor_id=actor.id if actor else None, action=action, team_id=team.id if team else None,
+                           subject_id=subject.id if subject else None, detail=detail[:500]))
+
+
+# ----- set-up (administrator) -----
+
+def create_organisation(session: Session, actor: User | None, name: str, kind: str = "kinderopvang") -> Organisation:
+    """Create an organisation; raise AlreadyExists if the name is taken."""
+    name = name.strip()
+    if session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
+        raise AlreadyExists(f"Er bestaat al een organisatie met de naam ‘{name}’.")
+    organisation = Organisation(name=name, kind=kind)
+    session.add(organisation)
+    session.flush()
+    audit(session, actor, "organisatie aangemaakt", detail=name)
+    session.commit()
+    return organisation
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def create_team(session: Session, actor: User | None, organisation: Organisation, name: str) -> Team:
+    """Create a team with a fresh invitation link; raise AlreadyExists on a duplicate name."""
+    name = name.strip()
+    if session.scalar(select(Team.id).where(Team.organisation_id == organisation.id,
+                                            func.lower(Team.name) == name.lower())):
+        raise AlreadyExists(f"{organisation.name} heeft al een team met de naam ‘{name}’.")
+    team = Team(organisation_id=organisation.id, name=name, invite_token=_new_token(),
+                invite_expires_at=utcnow() + timedelta(days=INVITE_DAYS))
+    session.add(team)
+    session.flush()
+    audit(session, actor, "team aangemaakt", team=team, detail=f"{organisation.name} / {name}")
+    session.commit()
+    return team
+
+
+def appoint_manager(session: Session, actor: User | None, team: Team, user: User) -> bool:
+    """Make user a manager of team; False if they already were."""
+    if is_manager(session, user, team):
+        return False
+    session.add(TeamManager(team_id=team.id, user_id=user.id))
+    audit(session, actor, "leidinggevende benoemd", team=team, subject=user)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def revoke_manager(session: Session, actor: User, team: Team, user: User) -> None:
+    row = session.scalar(select(TeamManager).where(TeamManager.team_id == team.id, TeamManager.user_id == user.id))
+    if row is None:
+        raise NotFound()
+    session.delete(row)
+    audit(session, actor, "leidinggevende ingetrokken", team=team, subject=user)
+    session.commit()
+
+
+def managers_of(session: Session, team: Team) -> list[User]:
+    return list(session.scalars(select(User).join(TeamManager, TeamManager.user_id == User.id)
+                                .where(TeamManager.team_id == team.id).order_by(User.name)))
+
+
+# ----- who may see what -----
+
+def is_manager(session: Session, user: User, team: Team) -> bool:
+    return session.scalar(select(TeamManager.id).where(TeamManager.team_id == team.id,
+                                                       TeamManager.user_id == user.id)) is not None
+
+
+def can_manage(session: Session, user: User, team: Team) -> bool:
+    """Managers of the team and administrators may see a team's pages and exports."""
+    return bool(user.is_admin) or is_manager(session, user, team)
+
+
+def managed_teams(session: Session, user: User) -> list[Team]:
+    """The teams a user manages (every team, for an administrator), by organisation and name."""
+    query = select(Team).join(Organisation).order_by(Organisation.name, Team.name)
+    if not user.is_admin:
+        query = query.join(TeamManager, TeamManager.team_id == Team.id).where(TeamManager.user_id == user.id)
+    return list(session.scalars(query))
+
+
+def is_any_manager(session: Session, user: User) -> bool:
+    return session.scalar(select(TeamManager.id).where(TeamManager.user_id == user.id).limit(1)) is not None
+
+
+def teams_of_member(session: Session, user: User) -> list[Team]:
+    return list(session.scalars(select(Team).join(TeamMembership, TeamMembership.team_id == Team.id)
+                                .where(TeamMembership.user_id == user.id).order_by(Team.name)))
+
+
+def member_of(session: Session, team: Team, user_id: int) -> User:
+    """A member of this team; NotFound for anyone else."""
+    user = session.scalar(select(User).join(TeamMembership, TeamMembership.user_id == User.id)
+                          .where(TeamMembership.team_id == team.id, User.id == user_id))
+    if user is None:
+        raise NotFound()
+    return user
+
+
+# ----- invitations and membership -----
+
+def renew_invitation(session: Session, actor: User, team: Team) -> None:
+    """Replace the invitation link; the old one stops working at once."""
+    team.invite_token = _new_token()
+    team.invite_expires_at = utcnow() + timedelta(days=INVITE_DAYS)
+    audit(session, actor, "uitnodiging vernieuwd", team=team)
+    session.commit()
+
+
+def team_for_invitation(session: Session, token: str) -> Team:
+    """The team this invitation token belongs to; InvitationProblem if it cannot be used."""
+    if not token or len(token) > 64 or not all(ch.isalnum() or ch in "-_" for ch in token):
+        raise InvitationProblem("Deze uitnodigingslink klopt niet. Controleer of je de hele link hebt gekopieerd, "
+                                "of vraag je leidinggevende om een nieuwe.")
+    team = session.scalar(select(Team).where(Team.invite_token == token))
+    if team is None:
+        raise InvitationProblem("Deze uitnodigingslink werkt niet meer: je leidinggevende heeft een nieuwe link "
+                                "gemaakt, of de link klopt niet. Vraag je leidinggevende om de nieuwe link.")
+    if team.invite_expires_at < utcnow():
+        raise InvitationProblem("Deze uitnodigingslink is verlopen. Vraag je leidinggevende om een nieuwe link.")
+    return team
+
+
+def join(session: Session, team: Team, user: User) -> bool:
+    """Add user to the team; False (and nothing changed) if they were a member already."""
+    exists = session.scalar(select(TeamMembership.id).where(TeamMembership.team_id == team.id,
+                                                            TeamMembership.user_id == user.id))
+    if exists:
+        return False
+    session.add(TeamMembership(team_id=team.id, user_id=user.id))
+    try:
+        session.commit()
+    except IntegrityError:  # joined in another tab at the same moment
+        session.rollback()
+        return False
+    return True
+
+
+def remove_member(session: Session, actor: User, team: Team, user: User) -> None:
+    """Take a member off the team; their own progress and certificates stay theirs."""
+    row = session.scalar(select(TeamMembership).where(TeamMembership.team_id == team.id,
+                                                      TeamMembership.user_id == user.id))
+    if row is None:
+        raise NotFound()
+    session.delete(row)
+    audit(session, actor, "lid verwijderd", team=team, subject=user)
+    session.commit()
+
+
+def set_target_date(session: Session, actor: User, team: Team, target: date | None) -> None:
+    team.target_date = target
+    audit(session, actor, "streefdatum ingesteld", team=team, detail=target.isoformat() if target else "geen")
+    session.commit()
+
+
+# ----- the team report -----
+
+@dataclass(frozen=True)
+class Cell:
+    status: str  # "niet begonnen", "bezig", "afgerond"
+    percent: int
+    completed_at: datetime | None = None
+    certificate: str | None = None  # verification code
+
+
+@dataclass(frozen=True)
+class Row:
+    user: User
+    joined_at: datetime
+    modules: tuple[Cell, ...]
+    course: Cell
+    overdue: bool
+
+    @property
+    def percent(self) -> int:
+        return self.course.percent
+
+
+@dataclass
+class TeamReport:
+    team: Team
+    course: Course
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def finished(self) -> int:
+        return sum(r.course.status == "afgerond" for r in self.rows)
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.rows)
+
+    @property
+    def started(self) -> int:
+        return sum(r.course.status == "bezig" for r in self.rows)
+
+
+STATUS_FILTERS = {
+    "alle": lambda r: True,
+    "afgerond": lambda r: r.course.status == "afgerond",
+    "bezig": lambda r: r.course.status == "bezig",
+    "niet-begonnen": lambda r: r.course.status == "niet begonnen",
+    "te-laat": lambda r: r.overdue,
+}
+SORTS = {
+    "naam": lambda r: (r.user.name.lower(), r.user.id),
+    "voortgang": lambda r: (-r.percent, r.user.name.lower()),
+    "status": lambda r: (["afgerond", "bezig", "niet begonnen"].index(r.course.status), r.user.name.lower()),
+}
+
+
+def team_report(session: Session, course: Course, team: Team, today: date | None = None) -> TeamReport:
+    """Every member's progress per module and for the course, in a fixed number of queries."""
+    today = today or utcnow().date()
+    member_ids = select(TeamMembership.user_id).where(TeamMembership.team_id == team.id).scalar_subquery()
+    members = session.execute(
+        select(User, TeamMembership.joined_at).join(TeamMembership, TeamMembership.user_id == User.id)
+        .where(TeamMembership.team_id == team.id)
+    ).all()
+    lessons = {(u, m): n for u, m, n in session.execute(
+        select(LessonProgress.user_id, LessonProgress.module_slug, func.count(LessonProgress.id))
+        .where(LessonProgress.user_id.in_(member_ids))
+        .group_by(LessonProgress.user_id, LessonProgress.module_slug))}
+    completions = {(u, m): at for u, m, at in session.execute(
+        select(ModuleCompletion.user_id, ModuleCompletion.module_slug, ModuleCompletion.completed_at)
+        .where(ModuleCompletion.user_id.in_(member_ids)))}
+    certificates = {(u, s): code for u, s, code in session.execute(
+        select(Certificate.user_id, Certificate.scope, Certificate.code)
+        .where(Certificate.user_id.in_(member_ids), Certificate.revoked_at.is_(None)))}
+    report = TeamReport(team=team, course=course)
+    total_steps = sum(len(m.lessons) + 1 for m in course.modules)
+    for user, joined_at in members:
+        cells, steps_done = [], 0
+        for module in course.modules:
+            done = min(lessons.get((user.id, module.slug), 0), len(module.lessons))
+            finished_at = completions.get((user.id, module.slug))
+            steps = len(module.lessons) + 1
+            step_count = steps if finished_at else done
+            steps_done += step_count
+            cells.append(_cell(step_count, steps, finished_at, certificates.get((user.id, module.slug))))
+        all_done = all(c.status == "afgerond" for c in cells)
+        last = max((c.completed_at for c in cells if c.completed_at), default=None)
+        course_cell = _cell(total_steps if all_done else steps_done, total_steps, last if all_done else None,
+                            certificates.get((user.id, Certificate.COURSE_SCOPE)))
+        overdue = bool(team.target_date and team.target_date < today and not all_done)
+        report.rows.append(Row(user, joined_at, tuple(cells), course_cell, overdue))
+    report.rows.sort(key=SORTS["naam"])
+    return report
+
+
+def _cell(done: int, steps: int, completed_at: datetime | None, certificate: str | None) -> Cell:
+    if completed_at:
+        return Cell("afgerond", 100, completed_at, certificate)
+    if done:
+        return Cell("bezig", int(100 * done / steps))
+    return Cell("niet begonnen", 0)
+
+
+def filtered(report: TeamReport, *, status: str = "alle", search: str = "", sort: str = "naam") -> list[Row]:
+    """The report's rows after the manager's filter, name search and sort order."""
+    keep = STATUS_FILTERS.get(status, STATUS_FILTERS["alle"])
+    needle = search.strip().lower()
+    rows = [r for r in report.rows if keep(r) and (not needle or needle in r.user.name.lower())]
+    return sorted(rows, key=SORTS.get(sort, SORTS["naam"]))
+
+
+@dataclass(frozen=True)
+class MemberDetail:
+    user: User
+    lessons: dict[tuple[str, str], datetime]
+    attempts: list[QuizAttempt]
+    certificates: list[Certificate]
+
+    def attempts_for(self, module: Module) -> list[QuizAttempt]:
+        return [a for a in self.attempts if a.module_slug == module.slug and a.submitted_at]
+
+
+def member_detail(session: Session, user: User) -> MemberDetail:
+    """What a manager may see of one member: lessons done, quiz scores and dates, certificates."""
+    lessons = {(m, l): at for m, l, at in session.execute(
+        select(LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at)
+        .where(LessonProgress.user_id == user.id))}
+    attempts = list(session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
+                                    .order_by(QuizAttempt.submitted_at)))
+    certificates = list(session.scalars(select(Certificate).where(Certificate.user_id == user.id,
+                                                                  Certificate.revoked_at.is_(None))
+                                        .order_by(Certificate.issued_at)))
+    return MemberDetail(user, lessons, attempts, certificates)
+
+
+# ----- exports -----
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (CSV/XLSX injection)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _table(report: TeamReport) -> tuple[list[str], list[list[str]]]:
+    from .certificates import format_date
+    header = ["Naam", "E-mailadres", "Lid sinds"]
+    for module in report.course.modules:
+        header.append(f"Module {module.number}: {module.title}")
+    header += ["Hele cursus", "Voortgang (%)", "Certificaat cursus", "Te laat"]
+    body = []
+    for row in report.rows:
+        cells = [safe_cell(row.user.name), safe_cell(row.user.email), format_date(row.joined_at)]
+        for cell in row.modules:
+            cells.append(_describe(cell))
+        cells += [_describe(row.course), str(row.course.percent), row.course.certificate or "",
+                  "ja" if row.overdue else "nee"]
+        body.append(cells)
+    return header, body
+
+
+def _describe(cell: Cell) -> str:
+    from .certificates import format_date
+    if cell.status == "afgerond":
+        return f"afgerond {format_date(cell.completed_at)}"
+    if cell.status == "bezig":
+        return f"bezig {cell.percent}%"
+    return "niet begonnen"
+
+
+def export_csv(report: TeamReport) -> bytes:
+    """The team table as CSV for Dutch Excel: UTF-8 with BOM, ';' between fields."""
+    header, body = _table(report)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(body)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_xlsx(report: TeamReport) -> bytes:
+    """The team table as an Excel workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    header, body = _table(report)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Voortgang"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in body:
+        sheet.append(row)
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(12, width + 2), 50)
+    sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def team_certificates(session: Session, team: Team) -> list[Certificate]:
+    """All valid certificates of the team's current members."""
+    member_ids = select(TeamMembership.user_id).where(TeamMembership.team_id == team.id).scalar_subquery()
+    return list(session.scalars(select(Certificate).where(Certificate.user_id.in_(member_ids),
+                                                          Certificate.revoked_at.is_(None))
+                                .order_by(Certificate.user_id, Certificate.issued_at)))

@@ -1,0 +1,99 @@
+"""Administrator pages: organisations, teams, managers and the audit log."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import accounts, teams
+from ..errors import NotFound
+from ..extensions import db
+from ..forms import ActionForm, ManagerForm, OrganisationForm, TeamForm
+from ..models import AuditEvent, Organisation, Team, User
+from ..policy import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@admin_required
+def organisations():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = teams.create_organisation(db.session, current_user, form.name.data, form.kind.data)
+        except teams.AlreadyExists as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(f"Organisatie ‘{organisation.name}’ is aangemaakt. Maak nu een team aan.", "success")
+            return redirect(url_for(".organisation", organisation_id=organisation.id))
+    listing = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return render_template("admin/organisations.html", organisations=listing, form=form), 422 if form.errors else 200
+
+
+@bp.route("/organisaties/<int:organisation_id>", methods=["GET", "POST"])
+@admin_required
+def organisation(organisation_id: int):
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = teams.create_team(db.session, current_user, organisation, form.name.data)
+        except teams.AlreadyExists as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(f"Team ‘{team.name}’ is aangemaakt. Benoem nu een leidinggevende.", "success")
+            return redirect(url_for(".team", team_id=team.id))
+    return render_template("admin/organisation.html", organisation=organisation, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@admin_required
+def team(team_id: int):
+    team = db.session.get(Team, team_id) or abort(404)
+    form = ManagerForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(db.session, form.email.data)
+        if user is None:
+            form.email.errors.append("Er is geen account met dit e-mailadres. Vraag de persoon eerst een account "
+                                     "aan te maken.")
+        else:
+            added = teams.appoint_manager(db.session, current_user, team, user)
+            flash(f"{user.name} is leidinggevende van {team.name}." if added
+                  else f"{user.name} was al leidinggevende van {team.name}.", "success" if added else "info")
+            return redirect(url_for(".team", team_id=team.id))
+    return render_template("admin/team.html", team=team, form=form, managers=teams.managers_of(db.session, team)), \
+        422 if form.errors else 200
+
+
+@bp.route("/teams/<int:team_id>/leidinggevenden/<int:user_id>/intrekken", methods=["GET", "POST"])
+@admin_required
+def revoke_manager(team_id: int, user_id: int):
+    team = db.session.get(Team, team_id) or abort(404)
+    user = db.session.get(User, user_id) or abort(404)
+    if not teams.is_manager(db.session, user, team):
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            teams.revoke_manager(db.session, current_user, team, user)
+        except NotFound:
+            abort(404)
+        flash(f"{user.name} is geen leidinggevende van {team.name} meer.", "success")
+        return redirect(url_for(".team", team_id=team.id))
+    return render_template("manage/confirm.html", team=team, form=form, title=f"{user.name} als leidinggevende intrekken",
+                           text=f"{user.name} kan daarna de voortgang van {team.name} niet meer zien of downloaden.",
+                           button="Ja, trek in")
+
+
+@bp.get("/logboek")
+@admin_required
+def audit_log():
+    events = db.session.execute(
+        select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500)
+    ).all()
+    subjects = {u.id: u.name for u in db.session.scalars(
+        select(User).where(User.id.in_({e.subject_id for e, _ in events if e.subject_id})))}
+    team_names = {t.id: t.name for t in db.session.scalars(
+        select(Team).where(Team.id.in_({e.team_id for e, _ in events if e.team_id})))}
+    return render_template("admin/audit.html", events=events, subjects=subjects, team_names=team_names)

@@ -1,0 +1,171 @@
+"""Manager pages: team overview, team table, member detail, invitations and exports."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import certificates, teams
+from ..catalog import get_course
+from ..errors import NotFound
+from ..extensions import db
+from ..forms import ActionForm, TargetDateForm
+from ..policy import managed_team_or_404
+from .certificates import pdf_response
+
+bp = Blueprint("manage", __name__, url_prefix="/teams")
+
+
+def _member(team, user_id: int):
+    try:
+        return teams.member_of(db.session, team, user_id)
+    except NotFound:
+        abort(404)
+
+
+def _download(data: bytes, mimetype: str, name: str):
+    return current_app.response_class(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+def _file_stem(team) -> str:
+    import re
+    return "team-" + (re.sub(r"[^a-z0-9]+", "-", team.name.lower()).strip("-") or str(team.id))
+
+
+@bp.get("/")
+@login_required
+def overview():
+    managed = teams.managed_teams(db.session, current_user)
+    if not managed:
+        abort(404)
+    course = get_course()
+    reports = [teams.team_report(db.session, course, team) for team in managed]
+    return render_template("manage/overview.html", reports=reports)
+
+
+@bp.get("/<int:team_id>/")
+@login_required
+def team(team_id: int):
+    team = managed_team_or_404(team_id)
+    report = teams.team_report(db.session, get_course(), team)
+    status, search, sort = request.args.get("status", "alle"), request.args.get("zoek", "")[:100], \
+        request.args.get("sorteer", "naam")
+    rows = teams.filtered(report, status=status, search=search, sort=sort)
+    invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
+    return render_template("manage/team.html", team=team, report=report, rows=rows, status=status, search=search,
+                           sort=sort, invite_url=invite_url, form=ActionForm(),
+                           date_form=TargetDateForm(data={"target_date": team.target_date}),
+                           managers=teams.managers_of(db.session, team))
+
+
+@bp.post("/<int:team_id>/streefdatum")
+@login_required
+def target_date(team_id: int):
+    team = managed_team_or_404(team_id)
+    form = TargetDateForm()
+    if form.validate_on_submit():
+        teams.set_target_date(db.session, current_user, team, form.target_date.data)
+        flash("De streefdatum is opgeslagen." if form.target_date.data else "De streefdatum is weggehaald.", "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for(".team", team_id=team.id))
+
+
+@bp.route("/<int:team_id>/uitnodiging-vernieuwen", methods=["GET", "POST"])
+@login_required
+def renew(team_id: int):
+    team = managed_team_or_404(team_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        teams.renew_invitation(db.session, current_user, team)
+        flash("Er is een nieuwe uitnodigingslink. De oude link werkt niet meer.", "success")
+        return redirect(url_for(".team", team_id=team.id) + "#uitnodigen")
+    return render_template("manage/confirm.html", team=team, form=form,
+                           title="Uitnodigingslink vernieuwen",
+                           text="Na het vernieuwen werkt de huidige link niet meer. Collega's die al lid zijn, blijven "
+                                "lid. Deel daarna de nieuwe link met wie nog moet beginnen.",
+                           button="Ja, maak een nieuwe link")
+
+
+@bp.get("/<int:team_id>/leden/<int:user_id>")
+@login_required
+def member(team_id: int, user_id: int):
+    team = managed_team_or_404(team_id)
+    user = _member(team, user_id)
+    return render_template("manage/member.html", team=team, detail=teams.member_detail(db.session, user),
+                           course=get_course(), manager_view=True)
+
+
+@bp.route("/<int:team_id>/leden/<int:user_id>/verwijderen", methods=["GET", "POST"])
+@login_required
+def remove(team_id: int, user_id: int):
+    team = managed_team_or_404(team_id)
+    user = _member(team, user_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        teams.remove_member(db.session, current_user, team, user)
+        flash(f"{user.name} is uit het team gehaald. Eigen voortgang en certificaten blijven van {user.name}.", "success")
+        return redirect(url_for(".team", team_id=team.id))
+    return render_template("manage/confirm.html", team=team, form=form, title=f"{user.name} uit het team halen",
+                           text=f"{user.name} is daarna geen lid meer van {team.name} en jij ziet de voortgang niet "
+                                f"meer. De voortgang en certificaten blijven van {user.name} zelf.",
+                           button="Ja, haal uit het team")
+
+
+@bp.get("/<int:team_id>/certificaten/<code>.pdf")
+@login_required
+def certificate(team_id: int, code: str):
+    team = managed_team_or_404(team_id)
+    found = certificates.find(db.session, code)
+    if found is None or not found.is_valid:
+        abort(404)
+    _member(team, found.user_id)
+    return pdf_response(found)
+
+
+@bp.get("/<int:team_id>/export.csv")
+@login_required
+def export_csv(team_id: int):
+    team = managed_team_or_404(team_id)
+    report = teams.team_report(db.session, get_course(), team)
+    return _download(teams.export_csv(report), "text/csv; charset=utf-8", f"{_file_stem(team)}.csv")
+
+
+@bp.get("/<int:team_id>/export.xlsx")
+@login_required
+def export_xlsx(team_id: int):
+    team = managed_team_or_404(team_id)
+    report = teams.team_report(db.session, get_course(), team)
+    return _download(teams.export_xlsx(report),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{_file_stem(team)}.xlsx")
+
+
+@bp.get("/<int:team_id>/certificaten.zip")
+@login_required
+def certificates_zip(team_id: int):
+    team = managed_team_or_404(team_id)
+    found = teams.team_certificates(db.session, team)
+    data = certificates.zip_of((certificates.CertificateData.of(c) for c in found), current_app.config["BASE_URL"])
+    return _download(data, "application/zip", f"{_file_stem(team)}-certificaten.zip")
+
+
+# ----- joining a team (any signed-in user with the link) -----
+
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    try:
+        team = teams.team_for_invitation(db.session, token)
+    except teams.InvitationProblem as problem:
+        return render_template("manage/invitation.html", problem=str(problem), team=None), 404
+    if not current_user.is_authenticated:
+        return render_template("manage/invitation.html", team=team, problem=None, next_url=request.path)
+    form = ActionForm()
+    if form.validate_on_submit():
+        if teams.join(db.session, team, current_user):
+            flash(f"Welkom in team {team.name}! Je leidinggevende ziet nu je voortgang.", "success")
+        else:
+            flash(f"Je was al lid van team {team.name}.", "info")
+        return redirect(url_for("learn.overview"))
+    return render_template("manage/invitation.html", team=team, problem=None, form=form,
+                           member=team in teams.teams_of_member(db.session, current_user))
+
+
