@@ -16,6 +16,12 @@ def index():
     return render_template("index.html", course=course, progress=progress)
 
 
+@bp.get("/gezond")
+def health():
+    """A tiny page for load balancers and as the hello-world baseline in the load benchmark."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
 @bp.get("/begrippen")
 @login_required
 def glossary():
