@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
 
     _load_course(app)
 
@@ -33,10 +34,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (main, auth, account, learn, quiz, certificates, manage, admin):
         app.register_blueprint(module.bp)
 
-    from . import cli, web
+    from . import cli, security, web
     cli.register(app)
     web.register(app)
+    security.register(app)
+    _configure_logging(app)
     return app
+
+
+def _configure_logging(app: Flask) -> None:
+    """Request logs go to stderr as JSON lines, unless a handler is configured already."""
+    import logging
+    log = logging.getLogger("course.requests")
+    if not log.handlers and not app.testing:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
 
 def _load_course(app: Flask) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import EmailTaken, InvalidToken
-from .models import User
+from .models import User, new_session_token
 
 MIN_PASSWORD_LENGTH = 10
 COMMON_PASSWORDS = {
@@ -73,8 +73,15 @@ def check_password(user: User, password: str) -> bool:
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    """Store a new password hash and commit."""
+    """Store a new password hash and commit; every existing login session of the user ends."""
     user.password_hash = generate_password_hash(password)
+    user.session_token = new_session_token()
+    session.commit()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Log the user out everywhere by changing the token their login cookies carry."""
+    user.session_token = new_session_token()
     session.commit()
 
 
@@ -108,3 +115,64 @@ def user_for_reset_token(session: Session, secret_key: str, token: str, max_age:
     if user is None or data.get("f") != _fingerprint(user):
         raise InvalidToken()
     return user
+
+
+def export_data(session: Session, user: User) -> dict:
+    """Everything the platform stores about a learner, as JSON-ready data (AVG right of access)."""
+    from .models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, Team,
+                         TeamMembership)
+
+    def when(value):
+        return value.isoformat() if value else None
+    return {
+        "account": {"naam": user.name, "e-mailadres": user.email, "aangemaakt": when(user.created_at),
+                    "beheerder": user.is_admin},
+        "lessen_afgerond": [{"module": p.module_slug, "les": p.lesson_slug, "datum": when(p.completed_at)}
+                            for p in session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id)
+                                                     .order_by(LessonProgress.completed_at))],
+        "quizpogingen": [{"module": a.module_slug, "gestart": when(a.started_at), "ingeleverd": when(a.submitted_at),
+                          "score": a.score, "geslaagd": a.passed, "vragen": a.draw, "antwoorden": a.answers}
+                         for a in session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
+                                                  .order_by(QuizAttempt.started_at))],
+        "modules_afgerond": [{"module": c.module_slug, "datum": when(c.completed_at)}
+                             for c in session.scalars(select(ModuleCompletion)
+                                                      .where(ModuleCompletion.user_id == user.id))],
+        "certificaten": [{"code": c.code, "titel": c.title, "naam_op_certificaat": c.name, "uren": c.hours,
+                          "uitgegeven": when(c.issued_at), "ingetrokken": when(c.revoked_at)}
+                         for c in session.scalars(select(Certificate).where(Certificate.user_id == user.id))],
+        "teams": [{"team": t.name, "organisatie": t.organisation.name, "lid_sinds": when(m.joined_at)}
+                  for m, t in session.execute(select(TeamMembership, Team).join(Team)
+                                              .where(TeamMembership.user_id == user.id))],
+        "logboek_over_jou": [{"wanneer": when(e.at), "wat": e.action}
+                             for e in session.scalars(select(AuditEvent).where(AuditEvent.subject_id == user.id))],
+    }
+
+
+def delete_account(session: Session, user: User, *, keep_name_on_certificates: bool) -> None:
+    """Delete the account and everything tied to it, in one transaction.
+
+    Issued certificates are not deleted: a manager or inspector may hold a copy. They stay
+    verifiable by code, detached from the account. Unless the learner chose to keep their name
+    on them, the name is erased and the verification page says only that a certificate with this
+    title and date was issued.
+    """
+    from sqlalchemy import delete, update
+
+    from .models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, TeamManager,
+                         TeamMembership)
+    # Explicit deletes: the database's ON DELETE rules do the same on PostgreSQL, but SQLite only
+    # enforces them with a pragma, and this must not depend on a connection setting.
+    for model in (ModuleCompletion, QuizAttempt, LessonProgress, TeamMembership, TeamManager):
+        session.execute(delete(model).where(model.user_id == user.id))
+    session.execute(update(AuditEvent).where(AuditEvent.subject_id == user.id).values(subject_id=None))
+    session.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_id=None))
+    for certificate in session.scalars(select(Certificate).where(Certificate.user_id == user.id)):
+        certificate.user_id = None
+        if not keep_name_on_certificates:
+            certificate.name = ""
+            certificate.name_removed = True
+    session.add(AuditEvent(actor_id=None, action="account verwijderd", subject_id=None,
+                           detail=f"account {user.id}; naam op certificaten "
+                                  f"{'bewaard' if keep_name_on_certificates else 'verwijderd'}"))
+    session.delete(user)
+    session.commit()

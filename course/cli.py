@@ -1,6 +1,8 @@
 """flask commands: check the content, create demo data, manage administrators."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 
@@ -108,6 +110,33 @@ def register(app: Flask) -> None:
             raise click.ClickException("Team of account niet gevonden.")
         teams.appoint_manager(db.session, None, team, user)
         click.echo(f"{user.name} is leidinggevende van {team.name}.")
+
+    @app.cli.group()
+    def backup():
+        """Back-up en herstel van de SQLite-database."""
+
+    @backup.command("create")
+    @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_create(target: Path):
+        """Maak een consistente back-up, ook terwijl de app draait."""
+        from .backup import BackupError, backup as run_backup
+        try:
+            run_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+        except BackupError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Back-up geschreven naar {target}.")
+
+    @backup.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.confirmation_option(prompt="Dit vervangt alle gegevens door die uit de back-up. Zeker weten?")
+    def backup_restore(source: Path):
+        """Zet een back-up terug (stop de app eerst)."""
+        from .backup import BackupError, restore
+        try:
+            restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+        except BackupError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Back-up {source} teruggezet.")
 
     @app.cli.command("create-admin")
     @click.option("--name", prompt="Volledige naam")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
@@ -148,3 +148,11 @@ class TeamForm(Form):
 class ManagerForm(Form):
     email = _email_field()
     submit = SubmitField("Benoem als leidinggevende")
+
+
+class DeleteAccountForm(Form):
+    password = PasswordField("Je wachtwoord, ter bevestiging", validators=[_required("je wachtwoord"), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+    keep_name = BooleanField("Laat mijn naam op mijn certificaten staan, zodat een werkgever of inspecteur ze "
+                             "ook later nog met naam kan controleren")
+    submit = SubmitField("Verwijder mijn account definitief")

@@ -1,6 +1,7 @@
 """Learner state. Course content lives in the catalog; rows refer to it by slug."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
@@ -14,6 +15,10 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -23,6 +28,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the login cookie: changing it (log out, new password) ends every session of this user.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     progress: Mapped[list["LessonProgress"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -30,6 +37,9 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}"
 
 
 class LessonProgress(db.Model):
@@ -99,7 +109,8 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # NULL once the learner deleted their account: the certificate stays verifiable (see accounts.delete_account).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     scope: Mapped[str] = mapped_column(String(100))  # a module slug, or COURSE_SCOPE
     name: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(200))
@@ -108,6 +119,7 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    name_removed: Mapped[bool] = mapped_column(default=False)  # the learner deleted the account and the name
 
     COURSE_SCOPE = "cursus"
 

@@ -1,6 +1,8 @@
 """Request-level wiring: user loading, template helpers and Dutch error pages."""
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -20,8 +22,13 @@ ERROR_TEXTS = {
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Load the user of a login cookie, if its session token is still current."""
+    user_id, _, token = session_id.partition(".")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not token or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def register(app: Flask) -> None:

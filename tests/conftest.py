@@ -38,7 +38,12 @@ def make_app(tmp_dir: Path, **overrides):
         "QUIZ_DIR": str(FIXTURES / "quizzes"),
         "BASE_URL": "http://localhost",
         "MAIL_SERVER": "",
-        "VERIFY_RATE_LIMIT": "1000 per minute",  # the rate-limit test sets its own, lower limit
+        # The rate-limit tests set their own, lower limits.
+        "VERIFY_RATE_LIMIT": "1000 per minute",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "REGISTER_RATE_LIMIT": "1000 per minute",
+        "RESET_RATE_LIMIT": "1000 per minute",
+        "JOIN_RATE_LIMIT": "1000 per minute",
     }
     config.update(overrides)
     return create_app(config)

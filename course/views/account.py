@@ -1,10 +1,13 @@
 """The learner's own account: correct the name, change the password."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+import json
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
 
 from .. import accounts
 from ..extensions import db
-from ..forms import NameForm, PasswordForm
+from ..forms import DeleteAccountForm, NameForm, PasswordForm
+from .auth import start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -21,8 +24,10 @@ def settings():
             return redirect(url_for(".settings"))
         if "ww-submit" in request.form and password_form.validate_on_submit():
             if accounts.check_password(current_user, password_form.current.data):
-                accounts.set_password(db.session, current_user, password_form.password.data)
-                flash("Je wachtwoord is gewijzigd.", "success")
+                user = current_user._get_current_object()
+                accounts.set_password(db.session, user, password_form.password.data)
+                start_session(user)  # other devices are logged out; this one stays logged in
+                flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
                 return redirect(url_for(".settings"))
             password_form.current.errors.append("Je huidige wachtwoord klopt niet.")
     status = 422 if name_form.errors or password_form.errors else 200
@@ -39,3 +44,31 @@ def visibility():
     return render_template("account/visibility.html", memberships=memberships, course=get_course(),
                            detail=teams.member_detail(db.session, current_user),
                            managers={t.id: teams.managers_of(db.session, t) for t in memberships})
+
+
+@bp.get("/mijn-gegevens.json")
+@login_required
+def export():
+    """Download everything stored about me."""
+    data = accounts.export_data(db.session, current_user)
+    return current_app.response_class(
+        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mijn-gegevens-veilige-gehechtheid.json"',
+                 "Cache-Control": "private, no-store"})
+
+
+@bp.route("/verwijderen", methods=["GET", "POST"])
+@login_required
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not accounts.check_password(current_user, form.password.data):
+            form.password.errors.append("Dit wachtwoord klopt niet. Je account is niet verwijderd.")
+        else:
+            user = current_user._get_current_object()
+            logout_user()
+            accounts.delete_account(db.session, user, keep_name_on_certificates=form.keep_name.data)
+            session.clear()
+            flash("Je account en je gegevens zijn verwijderd. Bedankt voor het leren bij ons.", "success")
+            return redirect(url_for("main.index"))
+    return render_template("account/delete.html", form=form), 422 if form.errors else 200

@@ -1,10 +1,10 @@
 """Registration, login, logout and password reset."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts
 from ..errors import EmailTaken, InvalidToken
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import ActionForm, ForgotForm, LoginForm, RegisterForm, ResetForm
 from ..mail import send_mail
 from ..policy import safe_next
@@ -12,7 +12,19 @@ from ..policy import safe_next
 bp = Blueprint("auth", __name__)
 
 
+def _limit(name: str):
+    """A rate limit from the settings, applied to POSTs only (reading a form is never limited)."""
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+def start_session(user) -> None:
+    """Log the user in on a fresh session, so nothing from before login carries over."""
+    session.clear()
+    login_user(user)
+
+
 @bp.route("/registreren", methods=["GET", "POST"])
+@_limit("REGISTER_RATE_LIMIT")
 def register():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -25,13 +37,14 @@ def register():
         except EmailTaken as error:
             form.email.errors.append(str(error))
         else:
-            login_user(user)
+            start_session(user)
             flash(f"Welkom, {user.name}! Je account is klaar.", "success")
             return redirect(next_url or url_for("learn.overview"))
     return render_template("auth/register.html", form=form, next_url=next_url), 422 if form.errors else 200
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
+@_limit("LOGIN_RATE_LIMIT")
 def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -42,7 +55,7 @@ def login():
         if user is None:
             form.form_errors.append("Deze combinatie van e-mailadres en wachtwoord kennen we niet. Probeer het opnieuw.")
         else:
-            login_user(user)
+            start_session(user)
             return redirect(next_url or url_for("learn.overview"))
     return render_template("auth/login.html", form=form, next_url=next_url), 422 if form.errors or form.form_errors else 200
 
@@ -51,7 +64,10 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.end_sessions(db.session, current_user)
         logout_user()
+        session.clear()
         flash("Je bent uitgelogd. Tot de volgende keer!", "success")
     elif current_user.is_authenticated:
         flash("Uitloggen lukte niet omdat de pagina verlopen was. Probeer het nog een keer.", "error")
@@ -60,6 +76,7 @@ def logout():
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@_limit("RESET_RATE_LIMIT")
 def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
@@ -78,6 +95,7 @@ def forgot_password():
 
 
 @bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+@_limit("RESET_RATE_LIMIT")
 def reset_password(token: str):
     try:
         user = accounts.user_for_reset_token(db.session, current_app.config["SECRET_KEY"], token,
@@ -88,7 +106,7 @@ def reset_password(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         accounts.set_password(db.session, user, form.password.data)
-        login_user(user)
+        start_session(user)  # the new password ended older sessions; this one starts afresh
         flash("Je nieuwe wachtwoord is opgeslagen. Je bent ingelogd.", "success")
         return redirect(url_for("learn.overview"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

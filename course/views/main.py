@@ -22,6 +22,11 @@ def health():
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 
+@bp.get("/privacy")
+def privacy():
+    return render_template("privacy.html")
+
+
 @bp.get("/begrippen")
 @login_required
 def glossary():

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from .. import certificates, teams
 from ..catalog import get_course
 from ..errors import NotFound
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import ActionForm, TargetDateForm
 from ..policy import managed_team_or_404
 from .certificates import pdf_response
@@ -24,6 +24,12 @@ def _member(team, user_id: int):
 def _download(data: bytes, mimetype: str, name: str):
     return current_app.response_class(data, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+def _log(action: str, team, subject=None, detail: str = "") -> None:
+    """Record that a manager or administrator looked at or took someone else's data."""
+    teams.audit(db.session, current_user, action, team=team, subject=subject, detail=detail)
+    db.session.commit()
 
 
 def _file_stem(team) -> str:
@@ -91,6 +97,7 @@ def renew(team_id: int):
 def member(team_id: int, user_id: int):
     team = managed_team_or_404(team_id)
     user = _member(team, user_id)
+    _log("voortgang lid bekeken", team, user)
     return render_template("manage/member.html", team=team, detail=teams.member_detail(db.session, user),
                            course=get_course(), manager_view=True)
 
@@ -118,7 +125,8 @@ def certificate(team_id: int, code: str):
     found = certificates.find(db.session, code)
     if found is None or not found.is_valid:
         abort(404)
-    _member(team, found.user_id)
+    owner = _member(team, found.user_id) if found.user_id else abort(404)
+    _log("certificaat gedownload", team, owner, found.code)
     return pdf_response(found)
 
 
@@ -126,6 +134,7 @@ def certificate(team_id: int, code: str):
 @login_required
 def export_csv(team_id: int):
     team = managed_team_or_404(team_id)
+    _log("team geëxporteerd (csv)", team)  # before the report: committing expires loaded rows
     report = teams.team_report(db.session, get_course(), team)
     return _download(teams.export_csv(report), "text/csv; charset=utf-8", f"{_file_stem(team)}.csv")
 
@@ -134,6 +143,7 @@ def export_csv(team_id: int):
 @login_required
 def export_xlsx(team_id: int):
     team = managed_team_or_404(team_id)
+    _log("team geëxporteerd (xlsx)", team)
     report = teams.team_report(db.session, get_course(), team)
     return _download(teams.export_xlsx(report),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{_file_stem(team)}.xlsx")
@@ -143,6 +153,7 @@ def export_xlsx(team_id: int):
 @login_required
 def certificates_zip(team_id: int):
     team = managed_team_or_404(team_id)
+    _log("certificaten gedownload (zip)", team)
     found = teams.team_certificates(db.session, team)
     data = certificates.zip_of((certificates.CertificateData.of(c) for c in found), current_app.config["BASE_URL"])
     return _download(data, "application/zip", f"{_file_stem(team)}-certificaten.zip")
@@ -151,6 +162,7 @@ def certificates_zip(team_id: int):
 # ----- joining a team (any signed-in user with the link) -----
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"])
 def invitation(token: str):
     try:
         team = teams.team_for_invitation(db.session, token)
