@@ -1,0 +1,125 @@
+"""Production start under gunicorn with several workers, and SQLite backup and restore."""
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from course import accounts, create_app
+from course.extensions import db
+from course.models import User
+from conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
+    """Send the production (Secure) cookies over plain http to 127.0.0.1, as a TLS proxy would."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def flask_cmd(env, *args):
+    return subprocess.run([str(VENV_BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def prod_env(tmp_path):
+    env = {**os.environ, "DATABASE_URL": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'prod.sqlite'}",
+           "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes"),
+           "SECRET_KEY": "een-geheime-sleutel-voor-de-test", "FLASK_ENV": "production", "RATELIMIT_ENABLED": "false"}
+    if os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("the session database is in use by the suite; this test runs on its own SQLite file")
+    return env
+
+
+def test_gunicorn_with_several_workers_serves_one_session(prod_env):
+    assert flask_cmd(prod_env, "db", "upgrade").returncode == 0
+    result = flask_cmd(prod_env, "demo-data")
+    assert result.returncode == 0, result.stderr
+    port = free_port()
+    server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--workers", "3", "--bind", f"127.0.0.1:{port}", "app:app"],
+                              cwd=ROOT, env=prod_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/gezond", timeout=5)
+                break
+            except OSError:  # not listening yet, or workers still booting
+                time.sleep(0.1)
+        jar = http.cookiejar.CookieJar(policy=LoopbackPolicy())
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(base + "/inloggen").read().decode()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+        data = urllib.parse.urlencode({"email": "anouk@voorbeeld.nl", "password": "gehecht-en-veilig",
+                                       "csrf_token": token}).encode()
+        opener.open(base + "/inloggen", data=data)
+        for _ in range(30):
+            response = opener.open(base + "/cursus/")
+            assert response.status == 200 and "Verder leren" in response.read().decode()
+        assert response.headers["Content-Security-Policy"]
+        assert "Strict-Transport-Security" in response.headers
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "Booting worker" in output and output.count("Booting worker") >= 3
+    assert '"route": "/cursus/"' in output and "anouk@voorbeeld.nl" not in output
+
+
+def test_production_refuses_to_start_without_secret_key(prod_env):
+    env = {k: v for k, v in prod_env.items() if k != "SECRET_KEY"}
+    result = flask_cmd(env, "routes")
+    assert result.returncode != 0 and "SECRET_KEY is niet ingesteld" in result.stderr
+
+
+def test_backup_and_restore_sqlite(tmp_path):
+    from flask_migrate import upgrade
+    database = f"sqlite:///{tmp_path / 'live.sqlite'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x", "TESTING": True,
+                      "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes")})
+    runner = app.test_cli_runner()
+    with app.app_context():
+        upgrade()
+        accounts.register_user(db.session, name="Bewaar Mij", email="bewaar@voorbeeld.nl", password="x" * 12)
+    backup = tmp_path / "backups" / "vandaag.sqlite"
+    result = runner.invoke(args=["backup", "create", str(backup)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.session.delete(db.session.scalar(select(User)))
+        db.session.commit()
+        assert db.session.scalar(select(User)) is None
+        db.session.remove()
+        db.engine.dispose()
+    assert runner.invoke(args=["backup", "restore", str(backup)], input="n\n").exit_code != 0
+    result = runner.invoke(args=["backup", "restore", "--yes", str(backup)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(User.name)) == "Bewaar Mij"
+        db.engine.dispose()
+    (tmp_path / "kapot.sqlite").write_bytes(b"geen database")
+    assert runner.invoke(args=["backup", "restore", "--yes", str(tmp_path / "kapot.sqlite")]).exit_code != 0
+
+
+def test_backup_refuses_postgresql_with_a_pointer_to_pg_dump():
+    from course.backup import BackupError, sqlite_path
+    with pytest.raises(BackupError, match="pg_dump"):
+        sqlite_path("postgresql+psycopg://u@h/db")
