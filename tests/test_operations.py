@@ -43,12 +43,28 @@ def flask_cmd(env, *args):
 
 @pytest.fixture
 def prod_env(tmp_path):
-    env = {**os.environ, "DATABASE_URL": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'prod.sqlite'}",
+    """Production settings on a database of its own: a fresh SQLite file, or a fresh PostgreSQL database
+    beside the suite's one when the suite runs on PostgreSQL."""
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+    name = None
+    if test_url.startswith("postgresql"):
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+        name = f"vg_ops_{os.getpid()}"
+        admin = create_engine(test_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(test_url).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path / 'prod.sqlite'}"
+    yield {**os.environ, "DATABASE_URL": url,
            "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes"),
            "SECRET_KEY": "een-geheime-sleutel-voor-de-test", "FLASK_ENV": "production", "RATELIMIT_ENABLED": "false"}
-    if os.environ.get("TEST_DATABASE_URL"):
-        pytest.skip("the session database is in use by the suite; this test runs on its own SQLite file")
-    return env
+    if name:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def test_gunicorn_with_several_workers_serves_one_session(prod_env):
