@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,14 +22,23 @@ def completed_lessons(session: Session, user: User) -> dict[tuple[str, str], dat
     return {(m, l): at for m, l, at in rows}
 
 
+@lru_cache(maxsize=1)
+def _lesson_done_statement():
+    # Built once: the lesson page runs this on every view.
+    return select(LessonProgress.id).where(
+        LessonProgress.user_id == bindparam("user_id"), LessonProgress.module_slug == bindparam("module"),
+        LessonProgress.lesson_slug == bindparam("lesson"))
+
+
+def is_lesson_done(session: Session, user: User, lesson: Lesson) -> bool:
+    """Whether the learner finished this lesson (one small query)."""
+    return session.scalar(_lesson_done_statement(),
+                          {"user_id": user.id, "module": lesson.module_slug, "lesson": lesson.slug}) is not None
+
+
 def mark_lesson_done(session: Session, user: User, lesson: Lesson) -> bool:
     """Record that the learner finished a lesson; return False if it was recorded before."""
-    exists = session.scalar(select(LessonProgress.id).where(
-        LessonProgress.user_id == user.id,
-        LessonProgress.module_slug == lesson.module_slug,
-        LessonProgress.lesson_slug == lesson.slug,
-    ))
-    if exists:
+    if is_lesson_done(session, user, lesson):
         return False
     session.add(LessonProgress(user_id=user.id, module_slug=lesson.module_slug, lesson_slug=lesson.slug))
     try:

@@ -6,7 +6,6 @@ import logging
 import time
 
 from flask import Flask, g, request
-from flask_login import current_user
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -40,8 +39,8 @@ def register(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("PRODUCTION"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint and request.endpoint != "static" and "Cache-Control" not in response.headers \
-                and current_user and current_user.is_authenticated:
+        user = g.get("_login_user")
+        if "Cache-Control" not in response.headers and user is not None and user.is_authenticated:
             response.headers["Cache-Control"] = "private, no-store"
         _log(response)
         return response
@@ -53,7 +52,8 @@ def _log(response) -> None:
     started = g.get("request_started")
     # The URL rule, not the path: paths can hold reset tokens, invitation links and certificate codes.
     rule = request.url_rule.rule if request.url_rule else "(geen route)"
-    user_id = current_user.id if current_user and current_user.is_authenticated else None
+    user = g.get("_login_user")  # only if the request loaded it already: logging must not cost a query
+    user_id = user.id if user is not None and user.is_authenticated else None
     request_log.info(json.dumps({
         "method": request.method, "route": rule, "status": response.status_code,
         "ms": round((time.perf_counter() - started) * 1000, 1) if started else None, "user": user_id,

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from sqlalchemy import bindparam, exists, select
+
 from .extensions import db, login_manager
-from .forms import ActionForm
-from .models import User
+from .models import TeamManager, User
 
 ERROR_TEXTS = {
     400: ("Dat ging niet goed", "Je verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
@@ -21,30 +23,54 @@ ERROR_TEXTS = {
 }
 
 
+LAYOUT_ENDPOINTS = ("main.index", "learn.overview", "main.glossary", "certificates.mine", "manage.overview",
+                    "admin.organisations", "account.settings", "auth.logout", "auth.login", "auth.register",
+                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg")
+
+
+@lru_cache(maxsize=8)
+def _layout_links(script_root: str) -> dict[str, str]:
+    """The layout's fixed links, built once per mount point instead of on every page."""
+    from flask import url_for
+    links = {}
+    for name in LAYOUT_ENDPOINTS:
+        endpoint, _, filename = name.partition(":")
+        links[name] = url_for(endpoint, filename=filename) if filename else url_for(endpoint)
+    return links
+
+
+@lru_cache(maxsize=1)
+def _user_statement():
+    """Built once: this runs on every request, and building the expression costs more than the query."""
+    return (select(User, exists().where(TeamManager.user_id == User.id))
+            .where(User.id == bindparam("user_id")))
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """Load the user of a login cookie, if its session token is still current."""
     user_id, _, token = session_id.partition(".")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not token or not secrets.compare_digest(user.session_token, token):
+    if not user_id.isdigit() or not token:
         return None
+    # The user and whether they manage a team, in one query: the menu needs both on every page.
+    row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).first()
+    if row is None or not secrets.compare_digest(row[0].session_token, token):
+        return None
+    user, user.manages_teams = row[0], row[1]
     return user
 
 
 def register(app: Flask) -> None:
     """Attach template helpers and error handlers to the app."""
-    app.jinja_env.globals["action_form"] = ActionForm
 
     @app.context_processor
     def inject():
         from flask_login import current_user
 
         from .catalog import get_course
-        from .teams import is_any_manager
-        manager = current_user.is_authenticated and not current_user.is_admin and is_any_manager(db.session,
-                                                                                                   current_user)
-        return {"course": get_course(), "is_manager": manager or (current_user.is_authenticated and
-                                                                  current_user.is_admin)}
+        user = current_user._get_current_object()
+        manager = user.is_authenticated and (user.is_admin or getattr(user, "manages_teams", False))
+        return {"course": get_course(), "is_manager": manager, "links": _layout_links(request.script_root)}
 
     @app.template_filter("nl_date")
     def nl_date(value) -> str:

@@ -116,8 +116,7 @@ def make_user(app):
 
 
 def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="[\w-]*csrf_token" type="hidden" value="([^"]+)"', html)
+    match = re.search(r'<input[^>]*name="[\w-]*csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match[1]
 

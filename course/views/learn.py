@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from ..catalog import get_course
 from ..extensions import db
 from ..forms import ActionForm
-from ..progress import course_progress, mark_lesson_done
+from ..progress import course_progress, is_lesson_done, mark_lesson_done
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
 
@@ -51,10 +51,10 @@ def lesson(module_slug: str, lesson_slug: str):
     module, lesson = _lesson_or_404(module_slug, lesson_slug)
     index = module.lessons.index(lesson)
     return render_template(
-        "learn/lesson.html", module=module, lesson=lesson, index=index, progress=_progress(),
+        "learn/lesson.html", module=module, lesson=lesson, index=index,
+        done=is_lesson_done(db.session, current_user, lesson),
         previous=module.lessons[index - 1] if index else None,
         next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None,
-        form=ActionForm(),
     )
 
 
