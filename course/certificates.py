@@ -177,8 +177,13 @@ def _fit(c: canvas.Canvas, text: str, font: str, size: float, max_width: float) 
     return size
 
 
+@lru_cache(maxsize=128)
 def render_pdf(data: CertificateData, base_url: str) -> bytes:
-    """Render one certificate as an A4 landscape PDF."""
+    """Render one certificate as an A4 landscape PDF.
+
+    Cached per worker: a certificate's data is frozen at issue, so the same data always gives the
+    same document (a reissue gets a new code and so new data).
+    """
     regular, bold = _fonts()
     buffer = io.BytesIO()
     width, height = landscape(A4)
