@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,24 +115,36 @@ class CourseProgress:
                      if m.lessons_finished and m.module.quiz and not m.quiz_passed), None)
 
 
-def module_completions(session: Session, user: User) -> dict[str, datetime]:
-    """Return {module slug: completed_at} for one learner, in one query."""
-    rows = session.execute(select(ModuleCompletion.module_slug, ModuleCompletion.completed_at)
-                           .where(ModuleCompletion.user_id == user.id))
-    return dict(rows.all())
 
 
-def valid_certificates(session: Session, user: User) -> dict[str, str]:
-    """Return {scope: code} of one learner's valid certificates, in one query."""
-    rows = session.execute(select(Certificate.scope, Certificate.code)
-                           .where(Certificate.user_id == user.id, Certificate.revoked_at.is_(None)))
-    return dict(rows.all())
+
+
+@lru_cache(maxsize=1)
+def _progress_statement():
+    """Lessons done, modules completed and valid certificates of one learner, as one UNION ALL."""
+    user_id = bindparam("user_id")
+    return union_all(
+        select(literal("les"), LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at)
+        .where(LessonProgress.user_id == user_id),
+        select(literal("module"), ModuleCompletion.module_slug, literal(""), ModuleCompletion.completed_at)
+        .where(ModuleCompletion.user_id == user_id),
+        select(literal("certificaat"), Certificate.scope, Certificate.code, Certificate.issued_at)
+        .where(Certificate.user_id == user_id, Certificate.revoked_at.is_(None)),
+    )
 
 
 def course_progress(session: Session, course: Course, user: User) -> CourseProgress:
-    """Summarise one learner's progress through the course (three queries)."""
-    done = completed_lessons(session, user)
-    completions = module_completions(session, user)
+    """Summarise one learner's progress through the course (one query)."""
+    done: dict[tuple[str, str], datetime] = {}
+    completions: dict[str, datetime] = {}
+    certificates: dict[str, str] = {}
+    for kind, slug, other, at in session.execute(_progress_statement(), {"user_id": user.id}):
+        if kind == "les":
+            done[(slug, other)] = at
+        elif kind == "module":
+            completions[slug] = at
+        else:
+            certificates[slug] = other
     modules = tuple(
         ModuleProgress(
             module=module,
@@ -143,4 +155,4 @@ def course_progress(session: Session, course: Course, user: User) -> CourseProgr
         )
         for module in course.modules
     )
-    return CourseProgress(course=course, done=done, modules=modules, certificates=valid_certificates(session, user))
+    return CourseProgress(course=course, done=done, modules=modules, certificates=certificates)
