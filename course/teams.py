@@ -116,8 +116,6 @@ def managed_teams(session: Session, user: User) -> list[Team]:
     return list(session.scalars(query))
 
 
-def is_any_manager(session: Session, user: User) -> bool:
-    return session.scalar(select(TeamManager.id).where(TeamManager.user_id == user.id).limit(1)) is not None
 
 
 def teams_of_member(session: Session, user: User) -> list[Team]:
