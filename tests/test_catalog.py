@@ -87,8 +87,11 @@ def test_missing_course_file(tree):
 
 def test_unknown_callout_is_named(tree):
     path = tree / "content/01-eerste-module/03-les-3.md"
-    path.write_text(path.read_text(encoding="utf-8") + '\n!!! waarschuwing "Oei"\n    tekst\n', encoding="utf-8")
-    assert any(p.startswith(f"{path}:") and "waarschuwing" in p for p in problems(tree))
+    text = path.read_text(encoding="utf-8") + '\n!!! waarschuwing "Oei"\n    tekst\n'
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('!!! waarschuwing "Oei"') + 1
+    assert any(p.startswith(f"{path}:{line}: onbekend soort kader 'waarschuwing'") for p in problems(tree)), \
+        problems(tree)
 
 
 def test_duplicate_glossary_term_across_modules(tree):

@@ -122,7 +122,8 @@ def _field(data: Mapping, key: str, path: Path, problems: list[str]) -> str:
     return value.strip()
 
 
-def _split_front_matter(path: Path, problems: list[str]) -> tuple[dict, str] | None:
+def _split_front_matter(path: Path, problems: list[str]) -> tuple[dict, str, int] | None:
+    """Return (front matter, body, the file line the body starts on), or None after adding problems."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -145,7 +146,7 @@ def _split_front_matter(path: Path, problems: list[str]) -> tuple[dict, str] | N
     if not isinstance(data, dict):
         problems.append(f"{path}:2: front matter moet velden als 'title: ...' bevatten")
         return None
-    return data, "\n".join(lines[end + 1:])
+    return data, "\n".join(lines[end + 1:]), end + 2
 
 
 def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems: list[str]) -> Module | None:
@@ -197,7 +198,7 @@ def _load_lesson(path: Path, module_slug: str, number: int, slug: str, problems:
     split = _split_front_matter(path, problems)
     if split is None:
         return None
-    meta, body = split
+    meta, body, body_line = split
     before = len(problems)
     title = _field(meta, "title", path, problems)
     minutes = meta.get("minutes")
@@ -210,7 +211,7 @@ def _load_lesson(path: Path, module_slug: str, number: int, slug: str, problems:
     unknown = set(meta) - {"title", "minutes", "goals"}
     if unknown:
         problems.append(f"{path}: onbekende velden in front matter: {', '.join(sorted(unknown))}")
-    for line_no, kind in _callouts(body):
+    for line_no, kind in _callouts(body, body_line):
         if kind not in CALLOUTS:
             problems.append(
                 f"{path}:{line_no}: onbekend soort kader {kind!r} (kies uit {', '.join(sorted(CALLOUTS))})"
@@ -231,12 +232,12 @@ def _load_lesson(path: Path, module_slug: str, number: int, slug: str, problems:
     )
 
 
-def _callouts(body: str):
-    offset = 0  # line numbers are counted within the body; good enough to find the box
-    for index, line in enumerate(body.splitlines(), start=1):
+def _callouts(body: str, first_line: int):
+    """Yield (file line, kind) for every callout box in a lesson body."""
+    for line_no, line in enumerate(body.splitlines(), start=first_line):
         match = re.match(r"^!!!\s+([\w-]+)", line)
         if match:
-            yield index + offset, match[1]
+            yield line_no, match[1]
 
 
 def _load_terms(content_dir: Path, modules: list[Module], problems: list[str]) -> tuple[Term, ...]:
@@ -272,7 +273,7 @@ def _load_pages(folder: Path, problems: list[str]) -> tuple[Page, ...]:
         split = _split_front_matter(path, problems)
         if split is None:
             continue
-        meta, body = split
+        meta, body, _ = split
         title = _field(meta, "title", path, problems)
         pages.append(Page(slug=path.stem, title=title, html=render_markdown(body)))
     return tuple(pages)
