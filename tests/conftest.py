@@ -79,6 +79,20 @@ def _clean_database(request):
 
 
 @pytest.fixture
+def rate_limit(app):
+    """rate_limit(setting, "2 per minute"): lower one limit for this test; restored, counters cleared after."""
+    from course.extensions import limiter
+    changed = {}
+
+    def lower(setting: str, value: str) -> None:
+        changed.setdefault(setting, app.config[setting])
+        app.config[setting] = value
+    yield lower
+    app.config.update(changed)
+    limiter.reset()
+
+
+@pytest.fixture
 def app_ctx(app):
     with app.app_context():
         yield
