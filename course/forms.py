@@ -122,13 +122,16 @@ class ActionForm(Form):
 
 
 class TargetDateForm(Form):
-    target_date = DateField("Streefdatum", validators=[Optional()],
+    # The date picker sends 2026-12-31; someone typing may write 31-12-2026.
+    target_date = DateField("Streefdatum", validators=[Optional()], format=["%Y-%m-%d", "%d-%m-%Y"],
                             description="Wanneer moet iedereen de cursus af hebben? Leeg laten mag.")
     submit = SubmitField("Opslaan")
 
-    def validate_target_date(self, field) -> None:
-        if field.raw_data and field.raw_data[0] and field.data is None:
-            raise ValidationError("Vul een geldige datum in, bijvoorbeeld 31-12-2026.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.target_date.errors:
+            self.target_date.errors = ["Vul een geldige datum in, bijvoorbeeld 31-12-2026."]
+        return valid
 
 
 class OrganisationForm(Form):

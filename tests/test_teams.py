@@ -248,7 +248,12 @@ def test_target_date_and_overdue_count(client, app, auth, two_teams):
     assert "Lid A" in html and "Te laat" in html
     response = post_form(client, f"/teams/{team_id}/streefdatum", {"target_date": "31-02-gisteren"},
                          page=f"/teams/{team_id}/", follow_redirects=True)
-    assert "geldige datum" in response.get_data(as_text=True).lower() or "Ongeldige" in response.get_data(as_text=True)
+    assert "Vul een geldige datum in, bijvoorbeeld 31-12-2026." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Team, team_id).target_date == date.today() - timedelta(days=1)  # unchanged
+    post_form(client, f"/teams/{team_id}/streefdatum", {"target_date": "31-12-2030"}, page=f"/teams/{team_id}/")
+    with app.app_context():
+        assert db.session.get(Team, team_id).target_date == date(2030, 12, 31)
 
 
 def test_admin_creates_organisation_team_and_manager(client, app, auth, make_user):
