@@ -1,12 +1,13 @@
 """The learner's own account: correct the name, change the password."""
 import json
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from .. import accounts
 from ..extensions import db
 from ..forms import DeleteAccountForm, NameForm, PasswordForm
+from . import attachment
 from .auth import start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -51,10 +52,8 @@ def visibility():
 def export():
     """Download everything stored about me."""
     data = accounts.export_data(db.session, current_user)
-    return current_app.response_class(
-        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="mijn-gegevens-veilige-gehechtheid.json"',
-                 "Cache-Control": "private, no-store"})
+    return attachment(json.dumps(data, ensure_ascii=False, indent=2), "application/json",
+                      "mijn-gegevens-veilige-gehechtheid.json")
 
 
 @bp.route("/verwijderen", methods=["GET", "POST"])

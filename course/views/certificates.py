@@ -6,6 +6,7 @@ from .. import certificates
 from ..errors import NotFound
 from ..extensions import db, limiter
 from ..forms import ActionForm
+from . import attachment
 
 bp = Blueprint("certificates", __name__)
 
@@ -21,10 +22,7 @@ verify_limit = limiter.shared_limit(_verify_limit, scope="verify")
 def pdf_response(certificate):
     data = certificates.CertificateData.of(certificate)
     pdf = certificates.render_pdf(data, current_app.config["BASE_URL"])
-    return current_app.response_class(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{certificates.filename(data)}"',
-        "Cache-Control": "private, no-store",
-    })
+    return attachment(pdf, "application/pdf", certificates.filename(data))
 
 
 @bp.get("/certificaten/")

@@ -9,6 +9,7 @@ from ..errors import NotFound
 from ..extensions import db, limiter
 from ..forms import ActionForm, TargetDateForm
 from ..policy import managed_team_or_404
+from . import attachment
 from .certificates import pdf_response
 
 bp = Blueprint("manage", __name__, url_prefix="/teams")
@@ -19,11 +20,6 @@ def _member(team, user_id: int):
         return teams.member_of(db.session, team, user_id)
     except NotFound:
         abort(404)
-
-
-def _download(data: bytes, mimetype: str, name: str):
-    return current_app.response_class(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
 
 
 def _log(action: str, team, subject=None, detail: str = "") -> None:
@@ -136,7 +132,7 @@ def export_csv(team_id: int):
     team = managed_team_or_404(team_id)
     _log("team geëxporteerd (csv)", team)  # before the report: committing expires loaded rows
     report = teams.team_report(db.session, get_course(), team)
-    return _download(teams.export_csv(report), "text/csv; charset=utf-8", f"{_file_stem(team)}.csv")
+    return attachment(teams.export_csv(report), "text/csv; charset=utf-8", f"{_file_stem(team)}.csv")
 
 
 @bp.get("/<int:team_id>/export.xlsx")
@@ -145,7 +141,7 @@ def export_xlsx(team_id: int):
     team = managed_team_or_404(team_id)
     _log("team geëxporteerd (xlsx)", team)
     report = teams.team_report(db.session, get_course(), team)
-    return _download(teams.export_xlsx(report),
+    return attachment(teams.export_xlsx(report),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{_file_stem(team)}.xlsx")
 
 
@@ -156,7 +152,7 @@ def certificates_zip(team_id: int):
     _log("certificaten gedownload (zip)", team)
     found = teams.team_certificates(db.session, team)
     data = certificates.zip_of((certificates.CertificateData.of(c) for c in found), current_app.config["BASE_URL"])
-    return _download(data, "application/zip", f"{_file_stem(team)}-certificaten.zip")
+    return attachment(data, "application/zip", f"{_file_stem(team)}-certificaten.zip")
 
 
 # ----- joining a team (any signed-in user with the link) -----
