@@ -60,6 +60,14 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+def viewer_flags(user) -> dict[str, bool]:
+    """What the layout may know about its viewer: logged in, administrator, manager (for the menu)."""
+    authenticated = bool(user.is_authenticated)
+    admin = authenticated and bool(user.is_admin)
+    return {"is_authenticated": authenticated, "is_admin": admin,
+            "is_manager": admin or (authenticated and bool(getattr(user, "manages_teams", False)))}
+
+
 def register(app: Flask) -> None:
     """Attach template helpers and error handlers to the app."""
 
@@ -68,9 +76,8 @@ def register(app: Flask) -> None:
         from flask_login import current_user
 
         from .catalog import get_course
-        user = current_user._get_current_object()
-        manager = user.is_authenticated and (user.is_admin or getattr(user, "manages_teams", False))
-        return {"course": get_course(), "is_manager": manager, "links": _layout_links(request.script_root)}
+        return {"course": get_course(), "is_manager": viewer_flags(current_user)["is_manager"],
+                "links": _layout_links(request.script_root)}
 
     @app.template_filter("nl_date")
     def nl_date(value) -> str:

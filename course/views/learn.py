@@ -6,6 +6,9 @@ from ..catalog import get_course
 from ..extensions import db
 from ..forms import ActionForm
 from ..progress import course_progress, is_lesson_done, mark_lesson_done
+from ..shared_pages import render_shared
+from ..web import viewer_flags
+from . import read_only
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
 
@@ -46,13 +49,16 @@ def module(module_slug: str):
 
 
 @bp.get("/<module_slug>/<lesson_slug>")
+@read_only
 @login_required
 def lesson(module_slug: str, lesson_slug: str):
     module, lesson = _lesson_or_404(module_slug, lesson_slug)
+    done = is_lesson_done(db.session, current_user, lesson)
     index = module.lessons.index(lesson)
-    return render_template(
-        "learn/lesson.html", module=module, lesson=lesson, index=index,
-        done=is_lesson_done(db.session, current_user, lesson),
+    # The page learners open most: the same HTML for everyone at this lesson with the same menu.
+    return render_shared(
+        "learn/lesson.html", (module.slug, lesson.slug, done), viewer_flags(current_user),
+        module=module, lesson=lesson, index=index, done=done,
         previous=module.lessons[index - 1] if index else None,
         next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None,
     )

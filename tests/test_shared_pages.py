@@ -1,0 +1,121 @@
+"""The lesson page is rendered once per lesson, state and menu, and shared: it must equal a page
+rendered for the viewer alone, and can never carry one learner's data to another."""
+import re
+
+import pytest
+from sqlalchemy import event
+from flask import render_template, render_template_string
+
+from course import teams
+from course.extensions import db
+from course.models import Organisation, User
+from course import shared_pages
+from course.shared_pages import SharedPageError
+from course.views import learn
+from conftest import PASSWORD, csrf_token
+
+LESSON = "/cursus/eerste-module/les-2"
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', 'name="csrf_token" value="TOKEN"', html)
+
+
+def render_alone(template, key, viewer, **context):
+    """The view's page rendered the ordinary way, for this viewer only."""
+    return render_template(template, **context)
+
+
+def make_manager(app, user_id):
+    with app.app_context():
+        organisation = teams.create_organisation(db.session, None, "Kinderopvang De Linde")
+        team = teams.create_team(db.session, None, db.session.get(Organisation, organisation.id), "Peuters")
+        teams.appoint_manager(db.session, None, team, db.session.get(User, user_id))
+        db.session.remove()
+
+
+@pytest.mark.parametrize("role", ["learner", "learner who finished the lesson", "manager", "administrator"])
+def test_shared_lesson_page_equals_the_page_rendered_for_the_viewer_alone(client, app, auth, make_user, monkeypatch,
+                                                                        role):
+    user_id = make_user(name="Fenna de Vries", email="fenna@voorbeeld.nl", is_admin=role == "administrator")
+    if role == "manager":
+        make_manager(app, user_id)
+    auth.login("fenna@voorbeeld.nl")
+    if role.endswith("finished the lesson"):
+        token = csrf_token(client.get(LESSON).get_data(as_text=True))
+        client.post(f"{LESSON}/afgerond", data={"csrf_token": token})
+
+    first = client.get(LESSON).get_data(as_text=True)   # rendered and stored, or from the store
+    shared = client.get(LESSON).get_data(as_text=True)  # served from the store
+    monkeypatch.setattr(learn, "render_shared", render_alone)
+    alone = client.get(LESSON).get_data(as_text=True)
+
+    assert without_tokens(shared) == without_tokens(alone) == without_tokens(first)
+    assert ("Je hebt deze les afgerond" in shared) == role.endswith("finished the lesson")
+    assert ('href="/teams/"' in shared or "Mijn teams" in shared) == (role in ("manager", "administrator"))
+    assert ("Beheer" in shared) == (role == "administrator")
+
+
+def test_each_learner_gets_a_csrf_token_of_their_own_that_works(app, make_user, auth, client):
+    make_user(email="a@voorbeeld.nl")
+    make_user(email="b@voorbeeld.nl")
+    other = app.test_client()
+    auth.login("a@voorbeeld.nl")
+    other.post("/inloggen", data={"email": "b@voorbeeld.nl", "password": PASSWORD,
+                                  "csrf_token": csrf_token(other.get("/inloggen").get_data(as_text=True))})
+    token_a = csrf_token(client.get(LESSON).get_data(as_text=True))
+    token_b = csrf_token(other.get(LESSON).get_data(as_text=True))
+    assert token_a != token_b
+    # A's token does not work in B's session; B's own token does.
+    assert other.post(f"{LESSON}/afgerond", data={"csrf_token": token_a}).headers["Location"] == LESSON
+    assert other.post(f"{LESSON}/afgerond", data={"csrf_token": token_b}).headers["Location"].endswith("/les-3")
+    assert "Je hebt deze les afgerond" in other.get(LESSON).get_data(as_text=True)
+    assert "Je hebt deze les afgerond" not in client.get(LESSON).get_data(as_text=True)
+
+
+def test_a_waiting_message_is_shown_on_the_shared_page(client, learner):
+    client.post(f"{LESSON}/afgerond", data={})  # no CSRF token: a Dutch message, back to the lesson
+    html = client.get(LESSON).get_data(as_text=True)
+    assert "De pagina was verlopen" in html
+    assert "De pagina was verlopen" not in client.get(LESSON).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("template_text", [
+    "{{ current_user.name }}",
+    "{{ current_user.email }}",
+    "{{ request.remote_addr }}",
+    "{{ session['_user_id'] }}",
+    "{{ session.get('_user_id') }}",
+    "{{ g._login_user }}",
+])
+def test_a_shared_page_that_asks_for_personal_data_fails_loudly(app, monkeypatch, template_text):
+    monkeypatch.setattr(shared_pages, "render_template",
+                        lambda name, **context: render_template_string(template_text, **context))
+    with app.test_request_context("/cursus/eerste-module/les-1"):
+        with pytest.raises(SharedPageError, match="gedeelde pagina"):
+            shared_pages.render_shared("probe.html", (template_text,),
+                                       {"is_authenticated": True, "is_admin": False, "is_manager": False})
+
+
+def test_the_lesson_page_reads_without_a_transaction_and_writes_keep_theirs(client, app, learner):
+    """On PostgreSQL the lesson page runs in autocommit (no BEGIN/ROLLBACK round trips); the
+    connection goes back to the pool as it was, so 'Les afgerond' still writes in a transaction."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite opens no transaction for reads; this is about PostgreSQL")
+    seen = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement.split()[0], conn.get_execution_options().get("isolation_level")))
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        token = csrf_token(client.get(LESSON).get_data(as_text=True))
+        reads, seen[:] = list(seen), []
+        client.post(f"{LESSON}/afgerond", data={"csrf_token": token})
+        writes = list(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert reads and all(level == "AUTOCOMMIT" for _, level in reads)
+    assert any(kind == "INSERT" for kind, _ in writes)
+    assert all(level is None for _, level in writes)
