@@ -4,13 +4,13 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from sqlalchemy import bindparam, exists, select
 
 from .extensions import db, login_manager
-from .models import TeamManager, User
+from .models import LessonProgress, TeamManager, User
 
 ERROR_TEXTS = {
     400: ("Dat ging niet goed", "Je verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
@@ -39,11 +39,25 @@ def _layout_links(script_root: str) -> dict[str, str]:
     return links
 
 
-@lru_cache(maxsize=1)
-def _user_statement():
+@lru_cache(maxsize=2)
+def _user_statement(with_lesson: bool):
     """Built once: this runs on every request, and building the expression costs more than the query."""
-    return (select(User, exists().where(TeamManager.user_id == User.id))
-            .where(User.id == bindparam("user_id")))
+    columns = [User, exists().where(TeamManager.user_id == User.id)]
+    if with_lesson:
+        columns.append(exists().where(LessonProgress.user_id == User.id,
+                                      LessonProgress.module_slug == bindparam("module"),
+                                      LessonProgress.lesson_slug == bindparam("lesson")))
+    return select(*columns).where(User.id == bindparam("user_id"))
+
+
+def ask_with_login(module_slug: str, lesson_slug: str) -> None:
+    """Let the login query of this request also say whether the learner finished this lesson.
+
+    The lesson page is the page learners open most; this saves it a second database round trip.
+    Call it before anything loads the user (a url_value_preprocessor); the answer lands in
+    `current_user.lesson_done`, which stays None when the user was loaded without it.
+    """
+    g.lesson_with_login = (module_slug, lesson_slug)
 
 
 @login_manager.user_loader
@@ -52,11 +66,16 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(".")
     if not user_id.isdigit() or not token:
         return None
+    lesson = g.get("lesson_with_login")
+    params = {"user_id": int(user_id)}
+    if lesson:
+        params["module"], params["lesson"] = lesson
     # The user and whether they manage a team, in one query: the menu needs both on every page.
-    row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).first()
+    row = db.session.execute(_user_statement(lesson is not None), params).first()
     if row is None or not secrets.compare_digest(row[0].session_token, token):
         return None
     user, user.manages_teams = row[0], row[1]
+    user.lesson_done = row[2] if lesson else None
     return user
 
 

@@ -157,3 +157,15 @@ def test_pages_use_few_queries_whatever_the_progress(client, app, learner, url):
     with count_queries(app) as more:
         client.get(url)
     assert few["n"] == more["n"] <= 5
+
+
+def test_lesson_page_is_one_query_and_knows_what_is_done(client, app, learner):
+    """The page learners open most: the login query also says whether this lesson is done."""
+    with count_queries(app) as before:
+        html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
+    assert before["n"] == 1 and "Je hebt deze les afgerond" not in html
+    mark_done(client, "eerste-module", "les-2")
+    with count_queries(app) as after:
+        html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
+    assert after["n"] == 1 and "Je hebt deze les afgerond" in html
+    assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
