@@ -12,12 +12,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from course import accounts, create_app
 from course.extensions import db
 from course.models import User
-from conftest import FIXTURES
+from conftest import FIXTURES, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -139,3 +139,40 @@ def test_backup_refuses_postgresql_with_a_pointer_to_pg_dump():
     from course.backup import BackupError, sqlite_path
     with pytest.raises(BackupError, match="pg_dump"):
         sqlite_path("postgresql+psycopg://u@h/db")
+
+
+READ_ONLY_PAGES = ["/", "/cursus/", "/cursus/verder", "/cursus/eerste-module/", "/cursus/eerste-module/les-2",
+                   "/begrippen", "/signalenlijst", "/certificaten/", "/verify?code=AAAA-BBBB-CCCC",
+                   "/verify/AAAA-BBBB-CCCC"]
+
+
+@pytest.fixture
+def statements(app):
+    """Collect (first SQL word, isolation level) of every statement sent while the test runs."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite opens no transaction for reads; this is about PostgreSQL's round trips")
+    seen = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement.split()[0], conn.get_execution_options().get("isolation_level")))
+    event.listen(engine, "before_cursor_execute", before)
+    yield seen
+    event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.mark.parametrize("url", READ_ONLY_PAGES)
+def test_reading_pages_run_without_a_transaction_on_postgresql(client, learner, statements, url):
+    """No BEGIN/ROLLBACK round trips for pages that only read, as in Django's autocommit default."""
+    assert client.get(url).status_code in (200, 302, 404)
+    assert statements and all(level == "AUTOCOMMIT" for _, level in statements)
+
+
+def test_writes_keep_their_transaction_after_a_reading_page(client, learner, statements):
+    """The connection goes back to the pool as it was: 'Les afgerond' still writes in a transaction."""
+    token = csrf_token(client.get("/cursus/eerste-module/les-2").get_data(as_text=True))
+    statements.clear()
+    client.post("/cursus/eerste-module/les-2/afgerond", data={"csrf_token": token})
+    assert any(kind == "INSERT" for kind, _ in statements)
+    assert all(level is None for _, level in statements)

@@ -3,7 +3,6 @@ rendered for the viewer alone, and can never carry one learner's data to another
 import re
 
 import pytest
-from sqlalchemy import event
 from flask import render_template, render_template_string
 
 from course import teams
@@ -96,26 +95,3 @@ def test_a_shared_page_that_asks_for_personal_data_fails_loudly(app, monkeypatch
             shared_pages.render_shared("probe.html", (template_text,),
                                        {"is_authenticated": True, "is_admin": False, "is_manager": False})
 
-
-def test_the_lesson_page_reads_without_a_transaction_and_writes_keep_theirs(client, app, learner):
-    """On PostgreSQL the lesson page runs in autocommit (no BEGIN/ROLLBACK round trips); the
-    connection goes back to the pool as it was, so 'Les afgerond' still writes in a transaction."""
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite opens no transaction for reads; this is about PostgreSQL")
-    seen = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement.split()[0], conn.get_execution_options().get("isolation_level")))
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        token = csrf_token(client.get(LESSON).get_data(as_text=True))
-        reads, seen[:] = list(seen), []
-        client.post(f"{LESSON}/afgerond", data={"csrf_token": token})
-        writes = list(seen)
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    assert reads and all(level == "AUTOCOMMIT" for _, level in reads)
-    assert any(kind == "INSERT" for kind, _ in writes)
-    assert all(level is None for _, level in writes)

@@ -6,7 +6,7 @@ from .. import certificates
 from ..errors import NotFound
 from ..extensions import db, limiter
 from ..forms import ActionForm
-from . import attachment
+from . import attachment, read_only
 
 bp = Blueprint("certificates", __name__)
 
@@ -26,6 +26,7 @@ def pdf_response(certificate):
 
 
 @bp.get("/certificaten/")
+@read_only
 @login_required
 def mine():
     own = certificates.certificates_of(db.session, current_user)
@@ -33,6 +34,7 @@ def mine():
 
 
 @bp.get("/certificaten/<code>.pdf")
+@read_only
 @login_required
 def download(code: str):
     try:
@@ -63,6 +65,7 @@ def reissue(code: str):
 
 @bp.get("/verify")
 @verify_limit
+@read_only
 def verify():
     code = request.args.get("code", "").strip()
     if not code:
@@ -76,6 +79,7 @@ def verify():
 
 @bp.get("/verify/<code>")
 @verify_limit
+@read_only
 def verify_code(code: str):
     certificate = certificates.find(db.session, code[:40])
     return render_template("certificates/verify.html", code=code[:40], certificate=certificate, checked=True), (

@@ -33,12 +33,14 @@ def _lesson_or_404(module_slug: str, lesson_slug: str):
 
 
 @bp.get("/")
+@read_only
 @login_required
 def overview():
     return render_template("learn/overview.html", course=get_course(), progress=_progress())
 
 
 @bp.get("/verder")
+@read_only
 @login_required
 def resume():
     """Open the first unfinished lesson (or the overview when all are done)."""
@@ -49,6 +51,7 @@ def resume():
 
 
 @bp.get("/<module_slug>/")
+@read_only
 @login_required
 def module(module_slug: str):
     module = get_course().module(module_slug) or abort(404)

@@ -5,11 +5,13 @@ from flask_login import current_user, login_required
 from ..catalog import get_course
 from ..extensions import db
 from ..progress import course_progress
+from . import read_only
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@read_only
 def index():
     course = get_course()
     progress = course_progress(db.session, course, current_user) if current_user.is_authenticated else None
@@ -28,12 +30,14 @@ def privacy():
 
 
 @bp.get("/begrippen")
+@read_only
 @login_required
 def glossary():
     return render_template("glossary.html", terms=get_course().terms)
 
 
 @bp.get("/signalenlijst")
+@read_only
 @login_required
 def signal_list():
     page = get_course().page("signalenlijst")
