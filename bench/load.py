@@ -640,7 +640,9 @@ def check_attempts(log: QuizLog, before: dict, after: dict) -> list[tuple[str, b
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--seconds", type=int, default=12, help="wrk duration per page (default 12)")
+    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per page and round (default 8)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds per page, each after its own hello-world run (default 3)")
     parser.add_argument("--connections", type=int, default=20, help="wrk connections (default 20)")
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread",
@@ -652,6 +654,8 @@ def main() -> int:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
+    if not 1 <= args.rounds <= 20:
+        sys.exit("keep --rounds in 1..20")
     if not 1 <= args.seconds <= 300 or not 1 <= args.quiz_seconds <= 600 or not 1 <= args.clients <= 200:
         sys.exit("keep --seconds in 1..300, --quiz-seconds in 1..600 and --clients in 1..200")
 
@@ -675,7 +679,7 @@ def run(args, tmp: Path, cleanup: Cleanup) -> int:
     others_busy = cpu_busy(2.0)
     server = Server(url, tmp, args.worker_class, args.workers, args.threads, cleanup)
     settings = (f"gunicorn {' '.join(server.args[1:2] + server.args[4:])} on {HOST}:{server.port}; "
-                f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.seconds}s per page; "
+                f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.seconds}s per page, {args.rounds} rounds; "
                 f"quiz: {args.clients} Python clients for {args.quiz_seconds} s; {os.cpu_count()} CPUs")
     print(settings)
     print(f"CPU use by other processes just before the test: {others_busy:.0%}", flush=True)
@@ -687,6 +691,8 @@ def run(args, tmp: Path, cleanup: Cleanup) -> int:
     manager.login("manager@bench.nl")
     hello = ("hello-world `/gezond`", "/gezond", None, "text/plain")
     pages = [
+        # The floor for any page behind the login: the same route, with a learner's login cookie to read.
+        ("hello-world `/gezond` with a login cookie", "/gezond", learner, "text/plain"),
         ("home `/` (logged in)", "/", learner, "text/html"),
         ("course overview `/cursus/`", "/cursus/", learner, "text/html"),
         (f"lesson `{fixture.lesson_path}`", fixture.lesson_path, learner, "text/html"),
@@ -717,22 +723,32 @@ def run(args, tmp: Path, cleanup: Cleanup) -> int:
                    result["p50_us"] / 1000, result["p95_us"] / 1000, int(result["errors"]) + not_ok,
                    statistics.median(app_ms) if app_ms else float("nan"))
 
-    # Each page runs right after its own hello-world run, and its ratio is to that run: the machine's
-    # background load changes over a few minutes, but hardly between two neighbouring runs.
+    # Each page runs in rounds, each right after its own hello-world run, and its ratio is the median
+    # of the rounds' ratios: the machine's background load changes over a few minutes (a hello-world
+    # run can drop to half now and then), but hardly between two neighbouring runs.
     hello_seconds = max(3, args.seconds // 2)
     hello_runs: list[Row] = []
     page_rows: list[Row] = []
     for label, path, who, content_type in pages:
-        hello_runs.append(measure(*hello, hello_seconds))
-        row = measure(label, path, who, content_type, args.seconds)
-        row.ratio = row.rps / hello_runs[-1].rps if hello_runs[-1].rps else float("nan")
+        rounds: list[Row] = []
+        ratios: list[float] = []
+        for _ in range(args.rounds):
+            hello_runs.append(measure(*hello, hello_seconds))
+            rounds.append(measure(label, path, who, content_type, args.seconds))
+            ratios.append(rounds[-1].rps / hello_runs[-1].rps if hello_runs[-1].rps else float("nan"))
+        row = Row(label, path, rounds[0].tool, sum(r.requests for r in rounds), sum(r.seconds for r in rounds),
+                  statistics.median(r.p50_ms for r in rounds), statistics.median(r.p95_ms for r in rounds),
+                  sum(r.errors for r in rounds), statistics.median(r.app_ms for r in rounds),
+                  ratio=statistics.median(ratios), note=f"{min(ratios):.2f}-{max(ratios):.2f}")
         page_rows.append(row)
         print(f"  {label:<50} {row.rps:8.1f} req/s  median {row.p50_ms:7.1f} ms  p95 {row.p95_ms:7.1f} ms  "
-              f"errors {row.errors}   (hello-world just before: {hello_runs[-1].rps:.1f} req/s)", flush=True)
+              f"errors {row.errors}   ratio {row.ratio:.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)}; "
+              f"hello-world: {', '.join(f'{h.rps:.0f}' for h in hello_runs[-args.rounds:])} req/s)", flush=True)
     hello_row = Row(f"hello-world `/gezond` (median of {len(hello_runs)} runs)", "/gezond", f"wrk -c{args.connections}",
                     0, 1.0, statistics.median(r.p50_ms for r in hello_runs),
                     statistics.median(r.p95_ms for r in hello_runs), sum(r.errors for r in hello_runs),
-                    statistics.median(r.app_ms for r in hello_runs), ratio=1.0)
+                    statistics.median(r.app_ms for r in hello_runs), ratio=1.0,
+                    note=f"{min(r.rps for r in hello_runs):.0f}-{max(r.rps for r in hello_runs):.0f} req/s")
     hello_row.requests = round(statistics.median(r.rps for r in hello_runs))
     rows: list[Row] = [hello_row, *page_rows]
 
@@ -774,14 +790,16 @@ def run(args, tmp: Path, cleanup: Cleanup) -> int:
     print(f"## Results on {db_label}")
     print()
     print(f"Settings: {settings}; CPU busy with other work before the test: {others_busy:.0%}.")
-    print(f"Ratio: req/s divided by the hello-world req/s of the same driver; for wrk, of the {hello_seconds} s "
-          f"hello-world run just before each page (those runs: {', '.join(f'{r.rps:.0f}' for r in hello_runs)} req/s).")
+    print(f"Ratio: req/s divided by the hello-world req/s of the same driver. For wrk, each page ran "
+          f"{args.rounds} times, each right after a {hello_seconds} s hello-world run; the ratio is the median of "
+          f"the rounds' ratios, with the lowest and highest beside it.")
     print()
-    print("| page | driver | req/s | median ms | p95 ms | ratio to hello-world | app ms (median) | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| page | driver | req/s | median ms | p95 ms | ratio to hello-world | lowest-highest | app ms (median) "
+          "| errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         print(f"| {row.page} | {row.tool} | {row.rps:.1f} | {row.p50_ms:.1f} | {row.p95_ms:.1f} | {row.ratio:.2f} | "
-              f"{row.app_ms:.1f} | {row.errors} |")
+              f"{row.note} | {row.app_ms:.1f} | {row.errors} |")
     print()
     double = sum(s["posts"] == 2 for s in log.submits)
     print(f"Quiz test: {len(log.submits)} attempts submitted in {elapsed:.1f} s by {args.clients} learners "
