@@ -75,7 +75,7 @@ def load_user(session_id: str) -> User | None:
     if row is None or not secrets.compare_digest(row[0].session_token, token):
         return None
     user, user.manages_teams = row[0], row[1]
-    user.lesson_done = row[2] if lesson else None
+    user.lesson_done = bool(row[2]) if lesson else None
     return user
 
 
