@@ -160,8 +160,8 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
 
     from .models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, TeamManager,
                          TeamMembership)
-    # Explicit deletes: the database's ON DELETE rules do the same on PostgreSQL, but SQLite only
-    # enforces them with a pragma, and this must not depend on a connection setting.
+    # Explicit deletes: the database's ON DELETE rules do the same (on SQLite through the pragma
+    # in extensions.py), but removing someone's data must not depend on a connection setting.
     for model in (ModuleCompletion, QuizAttempt, LessonProgress, TeamMembership, TeamManager):
         session.execute(delete(model).where(model.user_id == user.id))
     session.execute(update(AuditEvent).where(AuditEvent.subject_id == user.id).values(subject_id=None))

@@ -176,3 +176,16 @@ def test_writes_keep_their_transaction_after_a_reading_page(client, learner, sta
     client.post("/cursus/eerste-module/les-2/afgerond", data={"csrf_token": token})
     assert any(kind == "INSERT" for kind, _ in statements)
     assert all(level is None for _, level in statements)
+
+
+def test_the_database_enforces_foreign_keys(app):
+    """SQLite too (a pragma on every connection): no progress row for a learner who does not exist."""
+    from sqlalchemy.exc import IntegrityError
+    from course.models import LessonProgress
+    with app.app_context():
+        db.engine.dispose()  # new connections, as a freshly started worker has
+        db.session.add(LessonProgress(user_id=987654, module_slug="eerste-module", lesson_slug="les-1"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.scalar(select(LessonProgress.id)) is None
