@@ -32,10 +32,8 @@ def _lesson_done_statement():
 
 def is_lesson_done(session: Session, user: User, lesson: Lesson) -> bool:
     """Whether the learner finished this lesson (one small query)."""
-    # On the connection: a yes/no needs no ORM objects, and the ORM layer costs more than the query.
-    return session.connection().execute(
-        _lesson_done_statement(), {"user_id": user.id, "module": lesson.module_slug, "lesson": lesson.slug},
-    ).first() is not None
+    return session.scalar(_lesson_done_statement(),
+                          {"user_id": user.id, "module": lesson.module_slug, "lesson": lesson.slug}) is not None
 
 
 def mark_lesson_done(session: Session, user: User, lesson: Lesson) -> bool:

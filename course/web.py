@@ -84,7 +84,7 @@ def viewer_flags(user) -> dict[str, bool]:
     authenticated = bool(user.is_authenticated)
     admin = authenticated and bool(user.is_admin)
     return {"is_authenticated": authenticated, "is_admin": admin,
-            "is_manager": admin or (authenticated and bool(getattr(user, "manages_teams", False)))}
+            "is_manager": admin or (authenticated and bool(user.manages_teams))}
 
 
 def register(app: Flask) -> None:

@@ -169,3 +169,14 @@ def test_lesson_page_is_one_query_and_knows_what_is_done(client, app, learner):
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
     assert after["n"] == 1 and "Je hebt deze les afgerond" in html
     assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
+
+
+def test_lesson_page_asks_separately_when_the_user_came_without_the_lesson(client, app, learner, monkeypatch):
+    """If something loaded the user before the lesson could be asked for, the page asks on its own."""
+    from course.views import learn
+    mark_done(client, "eerste-module", "les-2")
+    monkeypatch.setattr(learn, "ask_with_login", lambda module_slug, lesson_slug: None)
+    with count_queries(app) as queries:
+        html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
+    assert queries["n"] == 2 and "Je hebt deze les afgerond" in html
+    assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
