@@ -9,9 +9,17 @@ from flask import Flask
 from .config import ROOT, ConfigError, from_environment
 
 
+class CourseApp(Flask):
+    """Flask, with error logs that carry no personal data (see security.describe_exception)."""
+
+    def log_exception(self, exc_info) -> None:
+        from .security import describe_exception
+        self.logger.error("Onverwachte fout: %s", describe_exception(exc_info))
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the app: config, extensions, catalog, blueprints, cli, errors."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    app = CourseApp(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config:
@@ -30,11 +38,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _load_course(app)
 
+    from . import web
+    web.install_converters(app)
     from .views import account, admin, auth, certificates, learn, main, manage, quiz
     for module in (main, auth, account, learn, quiz, certificates, manage, admin):
         app.register_blueprint(module.bp)
 
-    from . import cli, security, web
+    from . import cli, security
     cli.register(app)
     web.register(app)
     security.register(app)

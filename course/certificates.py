@@ -16,7 +16,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .catalog import Course, Module
@@ -113,18 +114,37 @@ def revoke(session: Session, certificate: Certificate, reason: str, when: dateti
 
 
 def reissue_with_current_name(session: Session, user: User, certificate: Certificate) -> Certificate:
-    """Replace a certificate by one with the learner's corrected name (same title, hours and date)."""
-    if certificate.user_id != user.id or not certificate.is_valid:
+    """Replace a certificate by one with the learner's corrected name (same title, hours and date).
+
+    Two requests at once (a double click, two tabs) get the same outcome: the conditional UPDATE lets
+    only one of them revoke the old certificate, and the other returns the replacement that one made.
+    """
+    if certificate.user_id != user.id:
         raise NotFound()
-    certificate.revoked_at = utcnow()
-    certificate.revoked_reason = "Vervangen door een nieuw certificaat met een gecorrigeerde naam."
-    session.flush()
-    replacement = Certificate(code=new_code(), user_id=user.id, scope=certificate.scope, name=user.name,
-                              title=certificate.title, hours=certificate.hours, issuer=certificate.issuer,
-                              issued_at=certificate.issued_at)
-    session.add(replacement)
-    session.commit()
-    return replacement
+    revoked = session.execute(
+        update(Certificate).where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=utcnow(),
+                revoked_reason="Vervangen door een nieuw certificaat met een gecorrigeerde naam.")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if revoked:
+        replacement = Certificate(code=new_code(), user_id=user.id, scope=certificate.scope, name=user.name,
+                                  title=certificate.title, hours=certificate.hours, issuer=certificate.issuer,
+                                  issued_at=certificate.issued_at)
+        session.add(replacement)
+        try:
+            session.commit()
+            return replacement
+        except IntegrityError:  # the other request's replacement landed first
+            session.rollback()
+    else:
+        session.rollback()
+    current = session.scalar(select(Certificate).where(Certificate.user_id == user.id,
+                                                       Certificate.scope == certificate.scope,
+                                                       Certificate.revoked_at.is_(None)))
+    if current is None:
+        raise NotFound()
+    return current
 
 
 # ----- PDF -----

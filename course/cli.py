@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 from .catalog import ContentError, load_catalog
 from .catalog.loader import describe
+from .errors import DomainError
 
 
 def register(app: Flask) -> None:
@@ -71,7 +72,7 @@ def register(app: Flask) -> None:
         from .extensions import db
         try:
             organisation = teams.create_organisation(db.session, None, name, kind)
-        except teams.AlreadyExists as error:
+        except DomainError as error:
             raise click.ClickException(str(error))
         click.echo(f"Organisatie {organisation.id}: {organisation.name}")
 
@@ -92,7 +93,7 @@ def register(app: Flask) -> None:
             raise click.ClickException(f"Organisatie {organisation!r} bestaat niet.")
         try:
             team = teams.create_team(db.session, None, found, name)
-        except teams.AlreadyExists as error:
+        except DomainError as error:
             raise click.ClickException(str(error))
         click.echo(f"Team {team.id}: {found.name} / {team.name}")
 
@@ -151,7 +152,10 @@ def register(app: Flask) -> None:
         if user is None:
             if problem:
                 raise click.ClickException(problem)
-            user = accounts.register_user(db.session, name=name, email=email, password=password, is_admin=True)
+            try:
+                user = accounts.register_user(db.session, name=name, email=email, password=password, is_admin=True)
+            except DomainError as error:
+                raise click.ClickException(str(error))
         else:
             user.is_admin = True
             db.session.commit()

@@ -50,6 +50,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
         "MAIL_SENDER": env.get("MAIL_SENDER", "Veilige Gehechtheid <noreply@localhost>"),
+        # Seconds between tries when the mail server fails: after 30 s, 2 and 10 minutes, then give up.
+        "MAIL_RETRY_DELAYS": tuple(int(v) for v in env.get("MAIL_RETRY_DELAYS", "30,120,600").split(",") if v.strip()),
+        "MAIL_TIMEOUT": int(env.get("MAIL_TIMEOUT", "10")),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -59,6 +62,10 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "REGISTER_RATE_LIMIT": env.get("REGISTER_RATE_LIMIT", "5 per minute; 30 per hour"),
         "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT", "5 per minute; 30 per hour"),
         "JOIN_RATE_LIMIT": env.get("JOIN_RATE_LIMIT", "10 per minute; 60 per hour"),
+        # Our largest form is a quiz attempt of a few kilobytes; anything near this is not a person typing.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
+        "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+        "MAX_FORM_PARTS": 200,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -19,3 +19,7 @@ class InvalidToken(DomainError):
 
 class NotFound(DomainError):
     """Something does not exist, or the user may not know it exists."""
+
+
+class InvalidName(DomainError):
+    """A name breaks the name rule (course/text.py); the message says why, in Dutch."""

@@ -1,11 +1,14 @@
 """WTForms classes, all with CSRF protection and Dutch messages."""
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from . import text
 from .accounts import password_problem
 
 CSRF_MESSAGE = (
@@ -20,26 +23,47 @@ class Form(FlaskForm):
     class Meta:
         locales = ["nl_NL", "nl"]
 
+        def wrap_formdata(self, form, formdata):
+            # Only the urlencoded/multipart text fields: none of our forms takes a file or JSON, and a
+            # file part (or a JSON object) sent in a text field would otherwise reach the validators
+            # as something other than a string. A file sent as `email` now reads as an empty field.
+            if formdata is not _Auto:
+                return formdata
+            return request.form if _is_submitted() else None
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if getattr(self, "csrf_token", None) is not None and self.csrf_token.errors:
             self.csrf_token.errors = [CSRF_MESSAGE]
         return valid
 
-    @property
-    def csrf_failed(self) -> bool:
-        return bool(getattr(self, "csrf_token", None) is not None and self.csrf_token.errors)
-
 
 def _required(what: str) -> DataRequired:
     return DataRequired(message=f"Vul {what} in.")
 
 
+class ValidName:
+    """The one name rule (course/text.py) as a WTForms validator; the field's filter normalised it already."""
+
+    def __init__(self, group: bool = False):
+        self.group = group
+
+    def __call__(self, form, field) -> None:
+        problem = text.name_problem(field.data or "", group=self.group)
+        if problem:
+            raise ValidationError(problem)
+
+
+def _text_filter(value):
+    return text.normalise(value) if isinstance(value, str) else value
+
+
 def _name_field() -> StringField:
     return StringField(
         "Volledige naam",
+        filters=[_text_filter],
         validators=[_required("je volledige naam"),
-                    Length(max=120, message="Je naam mag hoogstens 120 tekens lang zijn.")],
+                    Length(max=120, message="Je naam mag hoogstens 120 tekens lang zijn."), ValidName()],
         description="Zoals hij op je certificaten moet staan, bijvoorbeeld: Anouk van der Meer-Çelik.",
         render_kw={"autocomplete": "name", "maxlength": 120},
     )
@@ -73,9 +97,19 @@ def _new_password_fields(label: str = "Wachtwoord"):
 
 
 class StrongPasswordMixin:
+    """One password rule for registration, change and reset (accounts.password_problem).
+
+    The rule compares the password with the account's e-mail address and name: from the form's own
+    fields at registration, from the `account` passed in when changing or resetting.
+    """
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
     def validate_password(self, field) -> None:
-        email = self.email.data if hasattr(self, "email") else ""
-        name = self.name.data if hasattr(self, "name") else ""
+        email = self.email.data if hasattr(self, "email") else getattr(self.account, "email", "")
+        name = self.name.data if hasattr(self, "name") else getattr(self.account, "name", "")
         problem = password_problem(field.data or "", email=email or "", name=name or "")
         if problem:
             raise ValidationError(problem)
@@ -135,16 +169,18 @@ class TargetDateForm(Form):
 
 
 class OrganisationForm(Form):
-    name = StringField("Naam van de organisatie", validators=[_required("een naam"), Length(
-        max=200, message="De naam mag hoogstens 200 tekens lang zijn.")])
+    name = StringField("Naam van de organisatie", filters=[_text_filter], validators=[
+        _required("een naam"), Length(max=200, message="De naam mag hoogstens 200 tekens lang zijn."),
+        ValidName(group=True)])
     kind = SelectField("Soort", choices=[SelectChoice("kinderopvang", "Kinderopvangorganisatie"),
                                          SelectChoice("gastouderbureau", "Gastouderbureau")])
     submit = SubmitField("Organisatie aanmaken")
 
 
 class TeamForm(Form):
-    name = StringField("Naam van het team (locatie of groep)", validators=[_required("een naam"), Length(
-        max=200, message="De naam mag hoogstens 200 tekens lang zijn.")])
+    name = StringField("Naam van het team (locatie of groep)", filters=[_text_filter], validators=[
+        _required("een naam"), Length(max=200, message="De naam mag hoogstens 200 tekens lang zijn."),
+        ValidName(group=True)])
     submit = SubmitField("Team aanmaken")
 
 

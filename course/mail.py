@@ -1,14 +1,25 @@
-"""Outgoing mail through SMTP, or printed to the console when no server is configured."""
+"""Outgoing mail: sent on a background thread with retries, through SMTP or printed to the console.
+
+A request never waits for the mail server. That keeps "wachtwoord vergeten" as fast for an address
+we know as for one we don't (so a slow or broken mail server cannot reveal who has an account),
+and a failed delivery is logged and tried again instead of becoming an error page.
+"""
 from __future__ import annotations
 
+import logging
 import smtplib
 import sys
+import threading
 from email.message import EmailMessage
-from typing import Mapping
+from typing import Callable, Mapping
+
+from flask import Flask
+
+log = logging.getLogger("course.mail")
 
 
 def send_mail(config: Mapping, *, to: str, subject: str, body: str) -> None:
-    """Send a plain-text mail using the MAIL_* settings."""
+    """Send a plain-text mail now, using the MAIL_* settings (raises on failure)."""
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
@@ -18,9 +29,84 @@ def send_mail(config: Mapping, *, to: str, subject: str, body: str) -> None:
         print(f"\n----- e-mail (geen MAIL_SERVER ingesteld, dus hier getoond) -----\n"
               f"Aan: {to}\nOnderwerp: {subject}\n\n{body}\n-----", file=sys.stderr, flush=True)
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT", 10)) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+class Outbox:
+    """Runs mail jobs on one background thread per process; a failed job is retried after a delay.
+
+    A job is a function that runs inside an app context (it may read the database) and sends its
+    mail with send_mail. Retries follow MAIL_RETRY_DELAYS (seconds); after the last one the job is
+    dropped and logged. The log names the job's kind, never the address or the text. Jobs live in
+    memory: a worker that stops loses what it had not sent yet, and the user can simply ask again.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._ready: list[tuple[Flask, str, Callable[[], None], int]] = []
+        self._pending = 0
+        self._thread: threading.Thread | None = None
+
+    def submit(self, app: Flask, kind: str, job: Callable[[], None]) -> None:
+        """Queue a job; it runs as soon as the sender thread is free."""
+        with self._condition:
+            self._pending += 1
+            self._put(app, kind, job, 0)
+
+    def _put(self, app, kind, job, attempt) -> None:
+        self._ready.append((app, kind, job, attempt))
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="mail-outbox", daemon=True)
+            self._thread.start()
+        self._condition.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while not self._ready:
+                    self._condition.wait()
+                app, kind, job, attempt = self._ready.pop(0)
+            self._attempt(app, kind, job, attempt)
+
+    def _attempt(self, app: Flask, kind: str, job: Callable[[], None], attempt: int) -> None:
+        delays = app.config.get("MAIL_RETRY_DELAYS", (30, 120, 600))
+        try:
+            with app.app_context():
+                try:
+                    job()
+                finally:
+                    from .extensions import db
+                    db.session.remove()
+        except Exception as error:  # any failure: log without personal data, retry later
+            if attempt < len(delays):
+                log.warning("Mail (%s) niet verstuurd: %s; nieuwe poging over %s s (%d van %d).", kind,
+                            type(error).__name__, delays[attempt], attempt + 2, len(delays) + 1)
+                timer = threading.Timer(delays[attempt], self._retry, (app, kind, job, attempt + 1))
+                timer.daemon = True
+                timer.start()
+                return
+            log.error("Mail (%s) niet verstuurd na %d pogingen: %s; opgegeven.", kind, attempt + 1,
+                      type(error).__name__)
+        self._done()
+
+    def _retry(self, app, kind, job, attempt) -> None:
+        with self._condition:
+            self._put(app, kind, job, attempt)
+
+    def _done(self) -> None:
+        with self._condition:
+            self._pending -= 1
+            self._condition.notify_all()
+
+    def wait_idle(self, timeout: float = 10) -> bool:
+        """Wait until every job has been sent or given up (for tests and the CLI); False on timeout."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self._pending == 0, timeout)
+
+
+outbox = Outbox()

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
+from pathlib import Path
 
 from flask import Flask, g, request
 
@@ -58,3 +60,22 @@ def _log(response) -> None:
         "method": request.method, "route": rule, "status": response.status_code,
         "ms": round((time.perf_counter() - started) * 1000, 1) if started else None, "user": user_id,
     }))
+
+
+def describe_exception(exc_info) -> str:
+    """One log line for an exception without personal data: its type and where it happened.
+
+    An exception's text can carry a learner's name or e-mail address (a database error repeats the
+    row it refused) and the request path can carry a certificate code or a reset token, so neither
+    is logged: the route, the exception's class and the frames (file:line in function) are enough
+    to find the bug.
+    """
+    _, error, tb = exc_info
+    frames = [f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in traceback.extract_tb(tb)]
+    kinds = []
+    while error is not None and len(kinds) < 5:
+        kinds.append(f"{type(error).__module__}.{type(error).__qualname__}")
+        error = error.__cause__ or error.__context__
+    rule = request.url_rule.rule if request and request.url_rule else "(geen route)"
+    return json.dumps({"error": " <- ".join(kinds), "method": request.method if request else None,
+                       "route": rule, "frames": frames[-12:]})

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from .catalog import Course, Module
 from .errors import DomainError, NotFound
+from .audit import record as record_audit
+from .text import clean_name, printable
 from .models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
                      TeamManager, TeamMembership, User, utcnow)
 
@@ -27,24 +29,17 @@ class AlreadyExists(DomainError):
     pass
 
 
-def audit(session: Session, actor: User | None, action: str, *, team: Team | None = None,
-          subject: User | None = None, detail: str = "") -> None:
-    """Add an audit event to the session (committed with the action it records)."""
-    session.add(AuditEvent(actor_id=actor.id if actor else None, action=action, team_id=team.id if team else None,
-                           subject_id=subject.id if subject else None, detail=detail[:500]))
-
-
 # ----- set-up (administrator) -----
 
 def create_organisation(session: Session, actor: User | None, name: str, kind: str = "kinderopvang") -> Organisation:
-    """Create an organisation; raise AlreadyExists if the name is taken."""
-    name = name.strip()
+    """Create an organisation; raise AlreadyExists if the name is taken, InvalidName if it breaks the rule."""
+    name = clean_name(name, group=True)
     if session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
         raise AlreadyExists(f"Er bestaat al een organisatie met de naam ‘{name}’.")
     organisation = Organisation(name=name, kind=kind)
     session.add(organisation)
     session.flush()
-    audit(session, actor, "organisatie aangemaakt", detail=name)
+    record_audit(session, actor, "organisatie aangemaakt", detail=name)
     session.commit()
     return organisation
 
@@ -55,7 +50,7 @@ def _new_token() -> str:
 
 def create_team(session: Session, actor: User | None, organisation: Organisation, name: str) -> Team:
     """Create a team with a fresh invitation link; raise AlreadyExists on a duplicate name."""
-    name = name.strip()
+    name = clean_name(name, group=True)
     if session.scalar(select(Team.id).where(Team.organisation_id == organisation.id,
                                             func.lower(Team.name) == name.lower())):
         raise AlreadyExists(f"{organisation.name} heeft al een team met de naam ‘{name}’.")
@@ -63,7 +58,7 @@ def create_team(session: Session, actor: User | None, organisation: Organisation
                 invite_expires_at=utcnow() + timedelta(days=INVITE_DAYS))
     session.add(team)
     session.flush()
-    audit(session, actor, "team aangemaakt", team=team, detail=f"{organisation.name} / {name}")
+    record_audit(session, actor, "team aangemaakt", team=team, detail=f"{organisation.name} / {name}")
     session.commit()
     return team
 
@@ -73,7 +68,7 @@ def appoint_manager(session: Session, actor: User | None, team: Team, user: User
     if is_manager(session, user, team):
         return False
     session.add(TeamManager(team_id=team.id, user_id=user.id))
-    audit(session, actor, "leidinggevende benoemd", team=team, subject=user)
+    record_audit(session, actor, "leidinggevende benoemd", team=team, subject=user)
     try:
         session.commit()
     except IntegrityError:
@@ -87,7 +82,7 @@ def revoke_manager(session: Session, actor: User, team: Team, user: User) -> Non
     if row is None:
         raise NotFound()
     session.delete(row)
-    audit(session, actor, "leidinggevende ingetrokken", team=team, subject=user)
+    record_audit(session, actor, "leidinggevende ingetrokken", team=team, subject=user)
     session.commit()
 
 
@@ -138,7 +133,7 @@ def renew_invitation(session: Session, actor: User, team: Team) -> None:
     """Replace the invitation link; the old one stops working at once."""
     team.invite_token = _new_token()
     team.invite_expires_at = utcnow() + timedelta(days=INVITE_DAYS)
-    audit(session, actor, "uitnodiging vernieuwd", team=team)
+    record_audit(session, actor, "uitnodiging vernieuwd", team=team)
     session.commit()
 
 
@@ -178,13 +173,13 @@ def remove_member(session: Session, actor: User, team: Team, user: User) -> None
     if row is None:
         raise NotFound()
     session.delete(row)
-    audit(session, actor, "lid verwijderd", team=team, subject=user)
+    record_audit(session, actor, "lid verwijderd", team=team, subject=user)
     session.commit()
 
 
 def set_target_date(session: Session, actor: User, team: Team, target: date | None) -> None:
     team.target_date = target
-    audit(session, actor, "streefdatum ingesteld", team=team, detail=target.isoformat() if target else "geen")
+    record_audit(session, actor, "streefdatum ingesteld", team=team, detail=target.isoformat() if target else "geen")
     session.commit()
 
 
@@ -329,7 +324,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula (CSV/XLSX injection)."""
+    """Text fit for a spreadsheet cell: no formula (CSV/XLSX injection), no control characters.
+
+    Names are checked on the way in (course/text.py); rows stored before that rule may still hold
+    characters that XLSX cannot store, so they are dropped here too.
+    """
+    value = printable(value)
     return "'" + value if value.startswith(FORMULA_START) else value
 
 

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from sqlalchemy import bindparam, exists, select
 
@@ -26,6 +27,23 @@ ERROR_TEXTS = {
 LAYOUT_ENDPOINTS = ("main.index", "learn.overview", "main.glossary", "certificates.mine", "manage.overview",
                     "admin.organisations", "account.settings", "auth.logout", "auth.login", "auth.register",
                     "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg")
+
+
+# The largest id both databases hold in an INTEGER column (PostgreSQL's int4; SQLite allows 2^63-1).
+MAX_ID = 2**31 - 1
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: 0 to 2^31-1, so a larger number is a 404 instead of an overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def install_converters(app: Flask) -> None:
+    """Replace the `int` URL converter before any route is registered."""
+    app.url_map.converters["int"] = DatabaseId
 
 
 @lru_cache(maxsize=8)
@@ -117,9 +135,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        # Unhandled exceptions arrive here wrapped (outside testing); undo any half-done work.
+        # Unhandled exceptions arrive here wrapped (outside testing), already logged by
+        # CourseApp.log_exception without personal data; undo any half-done work.
         db.session.rollback()
-        app.logger.error("Onverwachte fout bij %s %s", request.method, request.path,
-                         exc_info=getattr(error, "original_exception", None))
         title, text = ERROR_TEXTS[500]
         return render_template("error.html", code=500, title=title, text=text), 500

@@ -145,10 +145,11 @@ def reset_link_from(text: str) -> str:
     return match[1]
 
 
-def test_password_reset_prints_mail_without_smtp_and_link_works_once(client, auth, make_user, capsys):
+def test_password_reset_prints_mail_without_smtp_and_link_works_once(client, auth, make_user, capsys, outbox):
     make_user(email="leerling@voorbeeld.nl")
     response = post_form(client, "/wachtwoord-vergeten", {"email": "Leerling@voorbeeld.nl"})
     assert response.status_code == 302
+    assert outbox.wait_idle()
     link = reset_link_from(capsys.readouterr().err)
     new = {"password": "mijn-nieuwe-zin-hier", "confirm": "mijn-nieuwe-zin-hier"}
     assert post_form(client, link, new).status_code == 302
@@ -160,8 +161,9 @@ def test_password_reset_prints_mail_without_smtp_and_link_works_once(client, aut
     assert "verlopen of al gebruikt" in response.get_data(as_text=True)
 
 
-def test_password_reset_for_unknown_address_says_the_same(client, capsys):
+def test_password_reset_for_unknown_address_says_the_same(client, capsys, outbox):
     response = post_form(client, "/wachtwoord-vergeten", {"email": "niemand@voorbeeld.nl"}, follow_redirects=True)
+    assert outbox.wait_idle()
     assert "Als dit e-mailadres bij ons bekend is" in response.get_data(as_text=True)
     assert "wachtwoord-herstellen" not in capsys.readouterr().err
 

@@ -36,9 +36,10 @@ def smtp_server(app):
     controller.stop()
 
 
-def test_reset_mail_is_sent_over_smtp(client, make_user, smtp_server):
+def test_reset_mail_is_sent_over_smtp(client, make_user, smtp_server, outbox):
     make_user(name="Zoë Brûlé", email="zoe@voorbeeld.nl")
     post_form(client, "/wachtwoord-vergeten", {"email": "zoe@voorbeeld.nl"})
+    assert outbox.wait_idle()
     assert len(smtp_server.messages) == 1
     recipients, message = smtp_server.messages[0]
     assert recipients == ["zoe@voorbeeld.nl"]
@@ -47,3 +48,38 @@ def test_reset_mail_is_sent_over_smtp(client, make_user, smtp_server):
     assert "Hallo Zoë Brûlé" in body
     link = re.search(r"https?://[^/\s]+(/wachtwoord-herstellen/\S+)", body)[1]
     assert client.get(link).status_code == 200
+
+
+def test_mail_server_down_reveals_nothing_and_the_mail_is_retried(app, client, make_user, outbox, caplog):
+    """Known and unknown addresses get the same answer at once; the failure is logged and retried."""
+    import logging
+    import time
+    make_user(name="Zoë Brûlé", email="zoe@voorbeeld.nl")
+    port = free_port()  # nothing listens here yet: the mail server is down
+    old = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_RETRY_DELAYS")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_RETRY_DELAYS=(1.0, 1.0))
+    caplog.set_level(logging.WARNING, logger="course.mail")
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    try:
+        answers = []
+        for email in ("zoe@voorbeeld.nl", "niemand@voorbeeld.nl"):
+            started = time.perf_counter()
+            response = post_form(client, "/wachtwoord-vergeten", {"email": email}, follow_redirects=True)
+            answers.append((response.status_code, response.get_data(as_text=True).count("Als dit e-mailadres bij ons "
+                                                                                           "bekend is"),
+                            time.perf_counter() - started))
+        assert answers[0][:2] == answers[1][:2] == (200, 1)
+        assert answers[0][2] < 0.5 and answers[1][2] < 0.5, answers  # nobody waits for the mail server
+        deadline = time.monotonic() + 5
+        while not any("niet verstuurd" in r.getMessage() for r in caplog.records) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        failures = [r.getMessage() for r in caplog.records if r.name == "course.mail"]
+        assert failures and "nieuwe poging" in failures[0]
+        assert not any("zoe" in line or "Zoë" in line for line in failures)  # no personal data in the log
+        controller.start()  # the mail server is back before the retry
+        assert outbox.wait_idle(15)
+        assert [rcpt for rcpt, _ in inbox.messages] == [["zoe@voorbeeld.nl"]]
+    finally:
+        app.config.update(old)
+        controller.stop()

@@ -17,7 +17,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @login_required
 def settings():
     name_form = NameForm(prefix="naam", data={"name": current_user.name})
-    password_form = PasswordForm(prefix="ww")
+    password_form = PasswordForm(prefix="ww", account=current_user)
     if request.method == "POST":
         if "naam-submit" in request.form and name_form.validate_on_submit():
             accounts.rename(db.session, current_user, name_form.name.data)

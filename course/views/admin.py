@@ -1,9 +1,9 @@
 """Administrator pages: organisations, teams, managers and the audit log."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import accounts, teams
+from .. import accounts, audit, teams
 from ..errors import NotFound
 from ..extensions import db
 from ..forms import ActionForm, ManagerForm, OrganisationForm, TeamForm
@@ -88,12 +88,9 @@ def revoke_manager(team_id: int, user_id: int):
 @bp.get("/logboek")
 @admin_required
 def audit_log():
-    events = db.session.execute(
-        select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500)
-    ).all()
-    subjects = {u.id: u.name for u in db.session.scalars(
-        select(User).where(User.id.in_({e.subject_id for e, _ in events if e.subject_id})))}
-    team_names = {t.id: t.name for t in db.session.scalars(
-        select(Team).where(Team.id.in_({e.team_id for e, _ in events if e.team_id})))}
-    return render_template("admin/audit.html", events=events, subjects=subjects, team_names=team_names)
+    person = request.args.get("persoon", "")[:100]
+    action = request.args.get("actie", "")[:60]
+    page = request.args.get("pagina", "1")
+    log = audit.read_page(db.session, page=int(page) if page.isdigit() and len(page) < 7 else 1, person=person,
+                          action=action)
+    return render_template("admin/audit.html", log=log, person=person, action=action)

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import certificates, teams
+from .. import audit, certificates, teams
 from ..catalog import get_course
 from ..errors import NotFound
 from ..extensions import db, limiter
@@ -24,7 +24,7 @@ def _member(team, user_id: int):
 
 def _log(action: str, team, subject=None, detail: str = "") -> None:
     """Record that a manager or administrator looked at or took someone else's data."""
-    teams.audit(db.session, current_user, action, team=team, subject=subject, detail=detail)
+    audit.record(db.session, current_user, action, team=team, subject=subject, detail=detail)
     db.session.commit()
 
 

@@ -1,0 +1,70 @@
+"""What a name may contain, in one place: people's names and the names of organisations and teams.
+
+A name is shown on certificates, in team tables, in spreadsheets and in PDFs, so it must be text
+a person typed, not bytes a tool chokes on. The rule (README, "Input rules"):
+
+- allowed in a person's name: letters with any diacritic (é, ë, ç, ø, ł, ß ...), the Dutch IJ
+  (also the single-letter ligature Ĳ/ĳ), apostrophes (' ’), hyphens, dots and spaces;
+- organisations and teams may also use digits and & ( ) , / + : # ;
+- never: control characters (U+0000-U+001F, U+007F-U+009F, NUL included), zero-width and bidi
+  controls (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF), other format characters,
+  line and paragraph separators, and unassigned or private-use code points.
+
+Text is normalised to NFC and runs of spaces are collapsed before it is checked and stored; a
+tab or line break is a control character and refused, not silently turned into a space.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import InvalidName
+
+APOSTROPHES = "'’‘ʼ`"
+HYPHENS = "-‐‑–"
+PERSON_EXTRA = set(APOSTROPHES + HYPHENS + ". ")
+GROUP_EXTRA = PERSON_EXTRA | set("&(),/+:#;")
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+_SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")  # spaces only (Zs), not tabs or line breaks
+
+
+def normalise(value: str) -> str:
+    """NFC, with every run of spaces turned into one plain space and the ends trimmed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+
+
+def _is_letter(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LM"
+
+
+def name_problem(value: str, *, group: bool = False) -> str | None:
+    """Return a Dutch reason why this (normalised) name is not allowed, or None."""
+    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value):
+        return ("Deze naam bevat een onzichtbaar teken of stuurteken. Typ de naam opnieuw, zonder hem te "
+                "kopiëren en plakken.")
+    extra = GROUP_EXTRA if group else PERSON_EXTRA
+    wrong = sorted({char for char in value if not (_is_letter(char) or char in extra
+                                                    or (group and char.isdecimal()))})
+    if wrong:
+        shown = " ".join(wrong[:5])
+        if group:
+            return (f"Een naam mag letters, cijfers, spaties en de tekens & ( ) , / + : # ; ' - . bevatten, "
+                    f"niet: {shown}")
+        return f"Een naam mag letters, spaties, apostroffen, streepjes en punten bevatten, niet: {shown}"
+    if not any(_is_letter(char) for char in value):
+        return "Een naam moet minstens één letter bevatten."
+    return None
+
+
+def clean_name(value: str, *, group: bool = False) -> str:
+    """Return the normalised name to store; raise InvalidName (with the Dutch reason) if it breaks the rule."""
+    name = normalise(value)
+    problem = "Vul een naam in." if not name else name_problem(name, group=group)
+    if problem:
+        raise InvalidName(problem)
+    return name
+
+
+def printable(value: str | None) -> str:
+    """Drop the characters the name rule forbids, for rows stored before the rule (exports, PDFs)."""
+    return "".join(char for char in (value or "") if unicodedata.category(char) not in _FORBIDDEN_CATEGORIES)
