@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import request
+from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
@@ -24,12 +25,19 @@ class Form(FlaskForm):
         locales = ["nl_NL", "nl"]
 
         def wrap_formdata(self, form, formdata):
-            # Only the urlencoded/multipart text fields: none of our forms takes a file or JSON, and a
-            # file part (or a JSON object) sent in a text field would otherwise reach the validators
-            # as something other than a string. A file sent as `email` now reads as an empty field.
+            # Text fields only: none of our forms takes a file or JSON. A file part sent in a text field
+            # reads as an empty value (so the field's own "Vul ... in" message answers it) instead of
+            # reaching the validators as a file object; a JSON body is not read as a form at all.
             if formdata is not _Auto:
                 return formdata
-            return request.form if _is_submitted() else None
+            if not _is_submitted():
+                return None
+            if not request.files:
+                return request.form
+            data = MultiDict(request.form)
+            for key in request.files:
+                data.setlist(key, [""])
+            return data
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -15,7 +15,7 @@ from .catalog import Course, Module
 from .errors import DomainError, NotFound
 from .audit import record as record_audit
 from .text import clean_name, printable
-from .models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
+from .models import (Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
                      TeamManager, TeamMembership, User, utcnow)
 
 INVITE_DAYS = 14

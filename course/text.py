@@ -30,7 +30,7 @@ _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")  # spac
 
 def normalise(value: str) -> str:
     """NFC, with every run of spaces turned into one plain space and the ends trimmed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip(" ")
 
 
 def _is_letter(char: str) -> bool:

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from course import create_app
-from course import accounts
+from course import accounts, teams
+from course.models import Organisation, User
 from course.extensions import db
 
 HERE = Path(__file__).parent
@@ -147,7 +148,7 @@ def store_name(app):
     """
     from sqlalchemy import update
 
-    from course.models import User
+
 
     def store(user_id: int, name: str) -> None:
         with app.app_context():
@@ -195,6 +196,94 @@ def post_form(client, url: str, data: dict, page: str | None = None, prefix: str
     html = client.get(page or url).get_data(as_text=True)
     field = f"{prefix}-csrf_token" if prefix else "csrf_token"
     return client.post(url, data={**data, field: csrf_token(html)}, **kwargs)
+
+
+# ----- shared factories and helpers -----
+
+NAME = "Anouk van der Meer-Çelik"
+
+
+def complete_module(app, user_id: int, slug: str = "eerste-module") -> None:
+    """Read every lesson and pass the quiz, through the domain functions the views use."""
+    from course import attempts
+
+    from course.progress import mark_lesson_done
+    with app.app_context():
+        course = app.extensions["course"]
+        module = course.module(slug)
+        user = db.session.get(User, user_id)
+        for lesson in module.lessons:
+            mark_lesson_done(db.session, user, lesson)
+        attempt = attempts.start_attempt(db.session, user, module)
+        answers = {d.question.id: d.question.key() for d in attempts.drawn_questions(attempt, module.quiz)}
+        attempts.submit_attempt(db.session, course, user, module, attempt, answers, "Testorganisatie")
+        db.session.remove()
+
+
+def only_certificate(app, scope="eerste-module"):
+    """The one certificate of this scope in the database (or None), detached from its session."""
+    from sqlalchemy import select
+
+    from course.models import Certificate
+    with app.app_context():
+        certificate = db.session.scalar(select(Certificate).where(Certificate.scope == scope))
+        db.session.expunge_all()
+        return certificate
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counted: ...; counted["n"] is the number of SQL statements sent."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        counter = {"n": 0}
+
+        def before(*args, **kwargs):
+            counter["n"] += 1
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+    return counting
+
+
+@pytest.fixture
+def org(app):
+    """Factory: org('Naam') -> organisation id, made through the same functions as the admin pages."""
+    def make(name="Kinderopvang Zonnebloem"):
+        with app.app_context():
+            organisation_id = teams.create_organisation(db.session, None, name).id
+            db.session.remove()
+        return organisation_id
+    return make
+
+
+@pytest.fixture
+def make_team(app, org):
+    """Factory: make_team(name, manager_id=None, members=()) -> team id."""
+    organisation_ids = {}
+
+    def make(name="De Regenboog", manager_id=None, members=(), organisation="Kinderopvang Zonnebloem"):
+        if organisation not in organisation_ids:
+            organisation_ids[organisation] = org(organisation)
+        with app.app_context():
+            team = teams.create_team(db.session, None, db.session.get(Organisation, organisation_ids[organisation]),
+                                     name)
+            if manager_id:
+                teams.appoint_manager(db.session, None, team, db.session.get(User, manager_id))
+            for member in members:
+                teams.join(db.session, team, db.session.get(User, member))
+            team_id = team.id
+            db.session.remove()
+        return team_id
+    return make
 
 
 # ----- browser tests -----

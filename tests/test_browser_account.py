@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from test_certificates import complete_module
+from conftest import complete_module
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,5 @@
 """The content loader: real content loads; broken content names every problem and its file."""
 import shutil
-import textwrap
 
 import pytest
 

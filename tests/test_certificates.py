@@ -13,30 +13,7 @@ from course import attempts, certificates
 from course.extensions import db
 from course.models import Certificate, ModuleCompletion, QuizAttempt, User
 from course.progress import mark_lesson_done
-from conftest import csrf_token, post_form
-
-NAME = "Anouk van der Meer-Çelik"
-
-
-def complete_module(app, user_id: int, slug: str = "eerste-module") -> None:
-    """Read every lesson and pass the quiz, through the domain functions the views use."""
-    with app.app_context():
-        course = app.extensions["course"]
-        module = course.module(slug)
-        user = db.session.get(User, user_id)
-        for lesson in module.lessons:
-            mark_lesson_done(db.session, user, lesson)
-        attempt = attempts.start_attempt(db.session, user, module)
-        answers = {d.question.id: d.question.key() for d in attempts.drawn_questions(attempt, module.quiz)}
-        attempts.submit_attempt(db.session, course, user, module, attempt, answers, "Testorganisatie")
-        db.session.remove()
-
-
-def only_certificate(app, scope="eerste-module") -> Certificate:
-    with app.app_context():
-        certificate = db.session.scalar(select(Certificate).where(Certificate.scope == scope))
-        db.session.expunge_all()
-        return certificate
+from conftest import NAME, complete_module, only_certificate, post_form
 
 
 def count(app, model) -> int:

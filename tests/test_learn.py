@@ -1,8 +1,7 @@
 """Course overview, lessons, progress and the pages around them."""
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import LessonProgress
@@ -132,51 +131,36 @@ def test_home_page_explains_the_course(client):
     assert "2 modules" in html and "Een certificaat per module" in html and "/registreren" in html
 
 
-@contextmanager
-def count_queries(app):
-    counter = {"n": 0}
-
-    def before(*args, **kwargs):
-        counter["n"] += 1
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-
-
 @pytest.mark.parametrize("url", ["/cursus/", "/cursus/eerste-module/les-2", "/cursus/eerste-module/"])
-def test_pages_use_few_queries_whatever_the_progress(client, app, learner, url):
-    with count_queries(app) as few:
+def test_pages_use_few_queries_whatever_the_progress(client, app, learner, url, count_queries):
+    with count_queries() as few:
         client.get(url)
     for lesson in ("les-1", "les-2", "les-3"):
         mark_done(client, "eerste-module", lesson)
     mark_done(client, "tweede-module", "les-1")
-    with count_queries(app) as more:
+    with count_queries() as more:
         client.get(url)
     assert few["n"] == more["n"] <= 5
 
 
-def test_lesson_page_is_one_query_and_knows_what_is_done(client, app, learner):
+def test_lesson_page_is_one_query_and_knows_what_is_done(client, app, learner, count_queries):
     """The page learners open most: the login query also says whether this lesson is done."""
-    with count_queries(app) as before:
+    with count_queries() as before:
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
     assert before["n"] == 1 and "Je hebt deze les afgerond" not in html
     mark_done(client, "eerste-module", "les-2")
-    with count_queries(app) as after:
+    with count_queries() as after:
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
     assert after["n"] == 1 and "Je hebt deze les afgerond" in html
     assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
 
 
-def test_lesson_page_asks_separately_when_the_user_came_without_the_lesson(client, app, learner, monkeypatch):
+def test_lesson_page_asks_separately_when_the_user_came_without_the_lesson(client, app, learner, monkeypatch, count_queries):
     """If something loaded the user before the lesson could be asked for, the page asks on its own."""
     from course.views import learn
     mark_done(client, "eerste-module", "les-2")
     monkeypatch.setattr(learn, "ask_with_login", lambda module_slug, lesson_slug: None)
-    with count_queries(app) as queries:
+    with count_queries() as queries:
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
     assert queries["n"] == 2 and "Je hebt deze les afgerond" in html
     assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.models import (AuditEvent, Certificate, LessonProgress, QuizAttempt, TeamMembership, User)
 from conftest import PASSWORD, post_form
-from test_certificates import NAME, complete_module, only_certificate
+from conftest import NAME, complete_module, only_certificate
 
 
 @pytest.fixture

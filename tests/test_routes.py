@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from course import teams
 from course.extensions import db
 from course.models import Certificate, Organisation, QuizAttempt, Team, User
-from test_certificates import complete_module
+from conftest import complete_module
 
 ROLES = ("anoniem", "cursist", "leiding-ander-team", "beheerder")
 R, NF, OK, NA = 302, 404, 200, 405  # redirect, not found, ok, method not allowed

@@ -98,7 +98,7 @@ NASTY = '<script>alert("x")</script> =cmd|'
 
 
 def test_user_text_is_escaped_in_pages_and_pdf(client, app, make_user, auth, store_name):
-    from test_certificates import complete_module, only_certificate
+    from conftest import complete_module, only_certificate
     # The name rule refuses such a name now; a row stored before the rule must still be harmless.
     user_id = make_user(email="nasty@voorbeeld.nl")
     store_name(user_id, NASTY)

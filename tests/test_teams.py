@@ -7,44 +7,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from course import teams
 from course.extensions import db
-from course.models import AuditEvent, Organisation, Team, TeamMembership, User, utcnow
-from conftest import csrf_token, post_form
-from test_certificates import complete_module
-from test_learn import count_queries
-
-
-@pytest.fixture
-def org(app):
-    """Factory: org('Naam') -> organisation id, made through the same functions as the admin pages."""
-    def make(name="Kinderopvang Zonnebloem"):
-        with app.app_context():
-            organisation_id = teams.create_organisation(db.session, None, name).id
-            db.session.remove()
-        return organisation_id
-    return make
-
-
-@pytest.fixture
-def make_team(app, org):
-    """Factory: make_team(name, manager_id=None, members=()) -> team id."""
-    organisation_ids = {}
-
-    def make(name="De Regenboog", manager_id=None, members=(), organisation="Kinderopvang Zonnebloem"):
-        if organisation not in organisation_ids:
-            organisation_ids[organisation] = org(organisation)
-        with app.app_context():
-            team = teams.create_team(db.session, None, db.session.get(Organisation, organisation_ids[organisation]),
-                                     name)
-            if manager_id:
-                teams.appoint_manager(db.session, None, team, db.session.get(User, manager_id))
-            for member in members:
-                teams.join(db.session, team, db.session.get(User, member))
-            team_id = team.id
-            db.session.remove()
-        return team_id
-    return make
+from course.models import AuditEvent, Team, TeamMembership, User, utcnow
+from conftest import complete_module, csrf_token, post_form
 
 
 def token_of(app, team_id):
@@ -190,7 +155,7 @@ def test_manager_sees_scores_not_answers(client, app, auth, two_teams):
 
 
 def test_manager_downloads_member_certificate_but_not_others(client, app, auth, two_teams):
-    from test_certificates import only_certificate
+    from conftest import only_certificate
     team_a, member_a = two_teams["A"]
     team_b, member_b = two_teams["B"]
     complete_module(app, member_a)
@@ -368,7 +333,7 @@ def test_learner_sees_what_the_manager_sees(client, app, auth, make_user, make_t
     assert "Marieke Leiding" in html and "niet welke antwoorden" in html
 
 
-def test_team_page_queries_do_not_grow_with_the_team(client, app, auth, make_user, make_team):
+def test_team_page_queries_do_not_grow_with_the_team(client, app, auth, make_user, make_team, count_queries):
     manager = make_user(email="leiding@voorbeeld.nl")
     small = make_team("Klein", manager, [make_user() for _ in range(5)])
     with app.app_context():
@@ -387,7 +352,7 @@ def test_team_page_queries_do_not_grow_with_the_team(client, app, auth, make_use
     counts = {}
     for name, team_id in (("small", small), ("big", big)):
         for url in (f"/teams/{team_id}/", f"/teams/{team_id}/export.csv", f"/teams/{team_id}/export.xlsx"):
-            with count_queries(app) as counter:
+            with count_queries() as counter:
                 assert client.get(url).status_code == 200
             counts[(name, url.replace(str(team_id), "T"))] = counter["n"]
     for url in ("/teams/T/", "/teams/T/export.csv", "/teams/T/export.xlsx"):

@@ -7,7 +7,7 @@ from .. import accounts, audit, teams
 from ..errors import NotFound
 from ..extensions import db
 from ..forms import ActionForm, ManagerForm, OrganisationForm, TeamForm
-from ..models import AuditEvent, Organisation, Team, User
+from ..models import Organisation, Team, User
 from ..policy import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
