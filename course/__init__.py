@@ -67,7 +67,8 @@ def _configure_logging(app: Flask) -> None:
 def _load_course(app: Flask) -> None:
     from .catalog import ContentError, load_catalog
     try:
-        app.extensions["course"] = load_catalog(app.config["CONTENT_DIR"], app.config["QUIZ_DIR"])
+        app.extensions["course"] = load_catalog(app.config["CONTENT_DIR"], app.config["QUIZ_DIR"],
+                                                min_items_per_lesson=app.config["QUIZ_MIN_ITEMS_PER_LESSON"])
     except ContentError as error:
         # `flask content check` must be able to report broken content, so only that command
         # gets an app without a course; every other start-up refuses to run.

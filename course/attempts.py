@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .catalog import Course, Module, Quiz
 from .certificates import issue_for_completion
-from .catalog.questions import AnswerError, Question
+from .catalog.questions import QUESTION_TYPES, AnswerError, Question, ReviewRow
 from .errors import DomainError, NotFound
 from .models import ModuleCompletion, QuizAttempt, User, utcnow
 from .progress import completed_lessons
@@ -68,7 +68,10 @@ def completion_for(session: Session, user: User, module: Module) -> ModuleComple
 
 
 def _draw(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
-    questions = rng.sample(list(quiz.questions), quiz.draw)
+    """Draw per the quiz's blueprint: the set number of items from every lesson, in lesson order."""
+    questions = []
+    for lesson, count in quiz.blueprint:
+        questions += rng.sample([q for q in quiz.questions if q.lesson == lesson], count)
     drawn = []
     for question in questions:
         order = [c.id for c in question.choices()]
@@ -159,13 +162,8 @@ def read_answers(attempt: QuizAttempt, quiz: Quiz, form: Mapping[str, Sequence[s
 
 def unanswered(attempt: QuizAttempt, quiz: Quiz, answers: Mapping[str, Any]) -> list[int]:
     """Numbers of the drawn questions that have no (complete) answer."""
-    missing = []
-    for item in drawn_questions(attempt, quiz):
-        answer = answers.get(item.question.id)
-        complete = getattr(item.question, "is_complete", lambda a: a is not None)
-        if answer is None or not complete(answer):
-            missing.append(item.number)
-    return missing
+    return [item.number for item in drawn_questions(attempt, quiz)
+            if not item.question.is_complete(answers.get(item.question.id))]
 
 
 def save_answers(session: Session, attempt: QuizAttempt, answers: dict[str, Any]) -> bool:
@@ -235,25 +233,14 @@ def submit_attempt(session: Session, course: Course, user: User, module: Module,
 
 
 @dataclass(frozen=True)
-class ReviewRow:
-    text: str
-    chosen: str | bool | None  # the learner's choice (category/position text for classify/order)
-    right: str | bool  # what was right
-    ok: bool
-    feedback: str
-
-
-@dataclass(frozen=True)
 class ReviewItem:
+    """One question of a graded attempt, as the result page shows it."""
+
     number: int
-    kind: str  # "choice", "classify" or "order"
-    type_name: str
-    scenario: str
-    text: str
-    explanation: str
-    lesson: str
+    question: Question  # rebuilt from the copy frozen with the attempt
     points: float
     answered: bool
+    revealed: bool  # whether the key and the explanation may be shown
     rows: tuple[ReviewRow, ...]
 
     @property
@@ -261,35 +248,25 @@ class ReviewItem:
         return self.points >= 0.999
 
 
+def reveals_key(attempt: QuizAttempt) -> bool:
+    """The review policy: the right answers show only after passing.
+
+    After a failed attempt the learner sees per question whether it was right, the feedback on
+    what they chose and the lesson to reread, but not the right option; an unanswered question
+    shows nothing. So a blank or careless attempt is no free look at the key.
+    """
+    return bool(attempt.passed)
+
+
 def review(attempt: QuizAttempt) -> list[ReviewItem]:
-    """Turn a submitted attempt's frozen records into rows to show on the result page."""
+    """Turn a submitted attempt's frozen records into what the result page shows, following the policy."""
+    reveal = reveals_key(attempt)
     items = []
     for number, record in enumerate(attempt.results or [], start=1):
-        q, answer, kind = record["question"], record["answer"], record["question"]["type"]
-        if kind in ("single", "multiple"):
-            chosen = set([answer] if isinstance(answer, str) else answer or [])
-            by_id = {o["id"]: o for o in q["options"]}
-            rows = tuple(ReviewRow(by_id[i]["text"], i in chosen, by_id[i]["correct"],
-                                   (i in chosen) == by_id[i]["correct"], by_id[i]["feedback"])
-                         for i in q["order"] if i in by_id)
-            shape = "choice"
-        elif kind == "classify":
-            categories = {c["id"]: c["text"] for c in q["categories"]}
-            by_id = {i["id"]: i for i in q["items"]}
-            answer = answer or {}
-            rows = tuple(ReviewRow(by_id[i]["text"], categories.get(answer.get(i), None),
-                                   categories[by_id[i]["category"]], answer.get(i) == by_id[i]["category"],
-                                   by_id[i]["feedback"])
-                         for i in q["order"] if i in by_id)
-            shape = "classify"
-        else:
-            by_id = {i["id"]: i for i in q["items"]}
-            given = list(answer or [])
-            rows = tuple(ReviewRow(by_id[right_id]["text"],
-                                   by_id[given[pos]]["text"] if pos < len(given) and given[pos] in by_id else None,
-                                   by_id[right_id]["text"], pos < len(given) and given[pos] == right_id, "")
-                         for pos, right_id in enumerate(record["key"]))
-            shape = "order"
-        items.append(ReviewItem(number, shape, kind, q.get("scenario", ""), q["text"], q.get("explanation", ""),
-                                q["lesson"], record["points"], answer not in (None, [], {}), rows))
+        snapshot = record["question"]
+        question = QUESTION_TYPES[snapshot["type"]].from_snapshot(snapshot)
+        answer = record["answer"]
+        answered = answer not in (None, [], {})
+        rows = question.review_rows(answer, snapshot["order"], reveal) if answered or reveal else ()
+        items.append(ReviewItem(number, question, record["points"], answered, reveal, rows))
     return items

@@ -22,7 +22,8 @@ def register(app: Flask) -> None:
     def check_content():
         """Controleer content/ en quizzes/; stop met code 1 bij fouten."""
         try:
-            course = load_catalog(current_app.config["CONTENT_DIR"], current_app.config["QUIZ_DIR"])
+            course = load_catalog(current_app.config["CONTENT_DIR"], current_app.config["QUIZ_DIR"],
+                                  min_items_per_lesson=current_app.config["QUIZ_MIN_ITEMS_PER_LESSON"])
         except ContentError as error:
             click.echo(str(error), err=True)
             click.echo(f"{len(error.problems)} probleem/problemen gevonden.", err=True)

@@ -43,6 +43,8 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "CONTENT_DIR": env.get("CONTENT_DIR", str(ROOT / "content")),
         "QUIZ_DIR": env.get("QUIZ_DIR", str(ROOT / "quizzes")),
+        # A bank needs this many items per lesson (and this many minus one more than a draw takes).
+        "QUIZ_MIN_ITEMS_PER_LESSON": int(env.get("QUIZ_MIN_ITEMS_PER_LESSON", "3")),
         "ISSUER_NAME": env.get("ISSUER_NAME", "Leerplatform Veilige Gehechtheid"),
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25") or 25),

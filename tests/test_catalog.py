@@ -16,7 +16,7 @@ def tree(tmp_path):
 
 
 def load(tree):
-    return load_catalog(tree / "content", tree / "quizzes")
+    return load_catalog(tree / "content", tree / "quizzes", min_items_per_lesson=1)
 
 
 def problems(tree) -> list[str]:
@@ -112,7 +112,7 @@ def test_check_command_reports_broken_content(tree, tmp_path):
     (tree / "content/01-eerste-module/01-les-1.md").write_text("kapot\n", encoding="utf-8")
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
                       "CONTENT_DIR": str(tree / "content"), "QUIZ_DIR": str(tree / "quizzes"),
-                      "CONTENT_ERRORS_FATAL": False})
+                      "CONTENT_ERRORS_FATAL": False, "QUIZ_MIN_ITEMS_PER_LESSON": 1})
     result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 1
     assert "01-les-1.md:1: front matter ontbreekt" in result.output
@@ -123,7 +123,8 @@ def test_app_refuses_to_start_with_broken_content(tree):
     (tree / "content/course.yml").write_text("title: [\n", encoding="utf-8")
     with pytest.raises(ContentError, match="course.yml"):
         create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                    "CONTENT_DIR": str(tree / "content"), "QUIZ_DIR": str(tree / "quizzes")})
+                    "CONTENT_DIR": str(tree / "content"), "QUIZ_DIR": str(tree / "quizzes"),
+                    "QUIZ_MIN_ITEMS_PER_LESSON": 1})
 
 
 def test_check_command_passes_on_good_content(runner):

@@ -96,3 +96,56 @@ def test_course_text_does_not_repeat_the_sources():
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "seed-overlap: ok" in result.stdout
+
+
+def test_every_draw_of_every_module_covers_every_lesson(real):
+    """A thousand draws per module: each one tests every lesson, as the blueprint promises."""
+    import random
+
+    from course.attempts import _draw
+    rng = random.Random(2026)
+    for module in real.modules:
+        quiz, lessons = module.quiz, {lesson.slug for lesson in module.lessons}
+        for _ in range(1000):
+            drawn = _draw(quiz, rng)
+            assert len(drawn) == quiz.draw
+            assert {quiz.question(entry["q"]).lesson for entry in drawn} == lessons, module.slug
+
+
+def test_each_lesson_has_at_least_three_items_in_its_bank(real):
+    for module in real.modules:
+        for lesson in module.lessons:
+            count = sum(q.lesson == lesson.slug for q in module.quiz.questions)
+            assert count >= 3, f"{module.slug}/{lesson.slug}: {count} items"
+
+
+ABSOLUTE = re.compile(r"\b(altijd|nooit|direct|meteen|alle|niets|helemaal)\b", re.IGNORECASE)
+
+
+def test_absolute_words_do_not_give_the_key_away(real):
+    """'Altijd', 'nooit', 'direct' ... are about as rare in right options as in wrong ones (both under 10%)."""
+    keys = distractors = keys_absolute = distractors_absolute = 0
+    for module in real.modules:
+        for question in module.quiz.questions:
+            if question.type_name not in ("single", "multiple"):
+                continue
+            for option in question.options:
+                absolute = bool(ABSOLUTE.search(option.text))
+                if option.correct:
+                    keys, keys_absolute = keys + 1, keys_absolute + absolute
+                else:
+                    distractors, distractors_absolute = distractors + 1, distractors_absolute + absolute
+    key_share, distractor_share = keys_absolute / keys, distractors_absolute / distractors
+    assert key_share < 0.10 and distractor_share < 0.10, (key_share, distractor_share)
+    assert abs(key_share - distractor_share) < 0.05, (key_share, distractor_share)
+
+
+STYLE_QUESTION = re.compile(r"welke (gehechtheids)?stijl|welk(e)? (gehechtheids)?patroon heeft|"
+                            r"is (hij|zij|ze|het kind) (veilig|onveilig|vermijdend|ambivalent|gedesorganiseerd)",
+                            re.IGNORECASE)
+
+
+def test_no_item_asks_which_style_a_child_has(real):
+    for module in real.modules:
+        for question in module.quiz.questions:
+            assert not STYLE_QUESTION.search(question.text), f"{module.slug}: {question.id}: {question.text}"

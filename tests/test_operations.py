@@ -60,7 +60,7 @@ def prod_env(tmp_path):
         url = f"sqlite:///{tmp_path / 'prod.sqlite'}"
     yield {**os.environ, "DATABASE_URL": url,
            "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes"),
-           "SECRET_KEY": "een-geheime-sleutel-voor-de-test", "FLASK_ENV": "production", "RATELIMIT_ENABLED": "false"}
+           "QUIZ_MIN_ITEMS_PER_LESSON": "1", "SECRET_KEY": "een-geheime-sleutel-voor-de-test", "FLASK_ENV": "production", "RATELIMIT_ENABLED": "false"}
     if name:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -111,7 +111,8 @@ def test_backup_and_restore_sqlite(tmp_path):
     from flask_migrate import upgrade
     database = f"sqlite:///{tmp_path / 'live.sqlite'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x", "TESTING": True,
-                      "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes")})
+                      "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes"),
+                      "QUIZ_MIN_ITEMS_PER_LESSON": 1})
     runner = app.test_cli_runner()
     with app.app_context():
         upgrade()

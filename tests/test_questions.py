@@ -31,15 +31,27 @@ def test_single(answer, points):
     ("all_or_nothing", ["a"], 0.0),
     ("all_or_nothing", ["a", "b", "c"], 0.0),
     ("all_or_nothing", [], 0.0),
-    ("per_option", ["a", "b"], 1.0),
-    ("per_option", ["a"], 0.75),
-    ("per_option", ["a", "c"], 0.5),
-    ("per_option", ["c", "d"], 0.0),
-    ("per_option", [], 0.5),
+    # partial (the default): (right ticks - wrong ticks) / right options, at least 0
+    ("partial", ["a", "b"], 1.0),
+    ("partial", ["a"], 0.5),  # one of two right answers: half, not 0.75 or 0.8
+    ("partial", ["a", "b", "c"], 0.5),
+    ("partial", ["a", "c"], 0.0),
+    ("partial", ["a", "b", "c", "d"], 0.0),  # ticking everything earns nothing
+    ("partial", ["c", "d"], 0.0),
+    ("partial", [], 0.0),
 ])
 def test_multiple(scoring, answer, points):
     q = build(MultipleChoice, {"options": opts(True, True, False, False), "scoring": scoring})
     assert q.grade(answer).points == pytest.approx(points)
+
+
+def test_multiple_guessing_does_not_pay():
+    """Over every possible set of ticks, the average score of a blind guess is far below a pass."""
+    from itertools import combinations
+    q = build(MultipleChoice, {"options": opts(True, True, False, False, False)})
+    ids = ["a", "b", "c", "d", "e"]
+    guesses = [list(c) for n in range(len(ids) + 1) for c in combinations(ids, n)]
+    assert sum(q.grade(g).points for g in guesses) / len(guesses) < 0.2
 
 
 CLASSIFY = {
@@ -52,10 +64,12 @@ CLASSIFY = {
 
 
 @pytest.mark.parametrize("scoring, answer, points", [
-    ("per_item", {"i1": "veilig", "i2": "vermijdend", "i3": "veilig", "i4": "vermijdend"}, 1.0),
-    ("per_item", {"i1": "veilig", "i2": "vermijdend", "i3": "vermijdend", "i4": "vermijdend"}, 0.75),
-    ("per_item", {"i1": "veilig"}, 0.25),
-    ("per_item", {}, 0.0),
+    # partial: (right - wrong / (categories - 1)) / items, at least 0; two categories: right - wrong
+    ("partial", {"i1": "veilig", "i2": "vermijdend", "i3": "veilig", "i4": "vermijdend"}, 1.0),
+    ("partial", {"i1": "veilig", "i2": "vermijdend", "i3": "vermijdend", "i4": "vermijdend"}, 0.5),
+    ("partial", {"i1": "veilig", "i2": "veilig", "i3": "vermijdend", "i4": "vermijdend"}, 0.0),
+    ("partial", {"i1": "veilig"}, 0.25),
+    ("partial", {}, 0.0),
     ("all_or_nothing", {"i1": "veilig", "i2": "vermijdend", "i3": "veilig", "i4": "vermijdend"}, 1.0),
     ("all_or_nothing", {"i1": "veilig", "i2": "vermijdend", "i3": "veilig"}, 0.0),
 ])
@@ -64,19 +78,36 @@ def test_classify(scoring, answer, points):
     assert q.grade(answer).points == pytest.approx(points)
 
 
+def test_classify_with_more_categories_charges_what_guessing_earns():
+    data = {**CLASSIFY, "categories": CLASSIFY["categories"] + [{"id": "ambivalent", "text": "Ambivalent"}]}
+    q = build(Classify, data)
+    # 3 right, 1 wrong of 3 categories: (3 - 1/2) / 4
+    assert q.grade({"i1": "veilig", "i2": "vermijdend", "i3": "veilig", "i4": "ambivalent"}).points == pytest.approx(0.625)
+
+
 ORDER = {"items": [{"id": s, "text": s} for s in ("een", "twee", "drie", "vier")], "feedback": "Uitleg."}
 
 
 @pytest.mark.parametrize("scoring, answer, points", [
     ("all_or_nothing", ["een", "twee", "drie", "vier"], 1.0),
     ("all_or_nothing", ["twee", "een", "drie", "vier"], 0.0),
-    ("per_position", ["twee", "een", "drie", "vier"], 0.5),
-    ("per_position", ["vier", "drie", "twee", "een"], 0.0),
-    ("per_position", ["een", "twee", "drie", "vier"], 1.0),
+    # partial: (pairs in the right order - pairs reversed) / 6 pairs, at least 0
+    ("partial", ["een", "twee", "drie", "vier"], 1.0),
+    ("partial", ["twee", "een", "drie", "vier"], pytest.approx(4 / 6)),
+    ("partial", ["een", "drie", "twee", "vier"], pytest.approx(4 / 6)),
+    ("partial", ["vier", "drie", "twee", "een"], 0.0),
+    ("partial", ["drie", "vier", "een", "twee"], 0.0),
 ])
 def test_order(scoring, answer, points):
     q = build(Order, {**ORDER, "scoring": scoring})
     assert q.grade(answer).points == pytest.approx(points)
+
+
+def test_retired_lenient_scorings_are_refused_with_a_hint():
+    sink = []
+    MultipleChoice.build({"id": "v", "lesson": "les-1", "question": "V?", "options": opts(True, False),
+                          "scoring": "per_option"}, Problems(sink, "quiz.yml: vraag v"))
+    assert any("bestaat niet meer" in p for p in sink)
 
 
 @pytest.mark.parametrize("form, expected", [
@@ -122,7 +153,7 @@ def quiz_problems(tree, old: str, new: str) -> list[str]:
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ContentError) as info:
-        load_catalog(tree / "content", tree / "quizzes")
+        load_catalog(tree / "content", tree / "quizzes", min_items_per_lesson=1)
     return [p for p in info.value.problems if p.startswith(str(path))]
 
 
@@ -145,4 +176,37 @@ def test_broken_quiz_names_file_and_question(quiz_tree, old, new, message):
 def test_quiz_without_module_folder(quiz_tree):
     shutil.copy(quiz_tree / "quizzes/01-eerste-module.yml", quiz_tree / "quizzes/09-weg.yml")
     with pytest.raises(ContentError, match="09-weg.yml: er is geen module-map"):
-        load_catalog(quiz_tree / "content", quiz_tree / "quizzes")
+        load_catalog(quiz_tree / "content", quiz_tree / "quizzes", min_items_per_lesson=1)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("blueprint:\n  les-1: 1\n  les-2: 2\n  les-3: 1\n", "", "'blueprint' ontbreekt"),
+    ("  les-3: 1\n", "", "blueprint: les 'les-3' ontbreekt; elke poging moet elke les toetsen"),
+    ("  les-3: 1\n", "  les-3: 1\n  les-9: 1\n", "blueprint: les 'les-9' bestaat niet"),
+    ("  les-2: 2\n", "  les-2: 1\n", "blueprint telt op tot 3 vragen, maar 'draw' is 4"),
+    ("  les-2: 2\n", "  les-2: 0\n", "blueprint: les-2: moet een geheel getal van minstens 1 zijn"),
+    ("  les-2: 2\n", "  les-2: 3\n", "blueprint: les-2: de bank heeft 2 vragen bij deze les"),
+    ("id: extra", "id: enkel-twee", "vraag enkel: dit id is het begin van enkel-twee"),
+])
+def test_blueprint_and_id_problems_name_the_file(quiz_tree, old, new, message):
+    found = quiz_problems(quiz_tree, old, new)
+    assert any(message in p for p in found), found
+
+
+def test_a_bank_must_fill_its_blueprint_with_room_to_spare(quiz_tree):
+    """With the real rule (3 per lesson), the small fixture bank is refused, lesson by lesson."""
+    with pytest.raises(ContentError) as info:
+        load_catalog(quiz_tree / "content", quiz_tree / "quizzes", min_items_per_lesson=3)
+    assert any("les-1: de bank heeft 1 vragen bij deze les; voor 1 per poging zijn er minstens 3 nodig" in p
+               for p in info.value.problems), info.value.problems
+
+
+def test_every_draw_follows_the_blueprint(course):
+    import random
+
+    from course.attempts import _draw
+    quiz = course.module("eerste-module").quiz
+    rng = random.Random(7)
+    for _ in range(200):
+        lessons = [quiz.question(entry["q"]).lesson for entry in _draw(quiz, rng)]
+        assert lessons == ["les-1", "les-2", "les-2", "les-3"]

@@ -133,7 +133,12 @@ def test_fail_review_and_retake_with_fresh_draw(client, app, attempt_url):
     response = submit(client, attempt_url, answers(ids, RIGHT, wrong=ids[:2]))
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Nog niet geslaagd." in html and "Nieuwe poging" in html
-    assert "juist antwoord" in html or "Juiste volgorde" in html or "Juist" in html
+    # The policy: after failing, what the learner chose and whether it was right, never the key.
+    assert "jouw keuze" in html or "Jouw indeling" in html or "Jouw volgorde" in html
+    for key_text in ("juist antwoord", "Juiste volgorde", '<th scope="col">Juist</th>',
+                     "Eerst in kaart brengen, dan overleggen"):
+        assert key_text not in html
+    assert "De juiste antwoorden zie je pas als je geslaagd bent" in html
     assert completions(app) == 0
     second = start(client)
     assert second != attempt_url
@@ -234,3 +239,19 @@ def test_past_result_is_frozen_when_the_quiz_changes(client, app, attempt_url):
 
 def test_unknown_quiz_is_404(client, learner):
     assert client.get("/cursus/nergens/quiz/").status_code == 404
+
+
+def test_a_blank_attempt_is_no_free_look_at_the_key(client, app, attempt_url):
+    token = csrf_token(client.get(attempt_url).get_data(as_text=True))
+    response = client.post(attempt_url, data={"csrf_token": token, "actie": "toch-inleveren"})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nog niet geslaagd." in html and html.count("niet beantwoord") == 4
+    for key_text in ("juist antwoord", "jouw keuze", "Vermijdend", "Opmerken", "Een getrainde professional",
+                     "Signalen in kaart brengen", "Zoekt troost", "Eerst in kaart brengen"):
+        assert key_text not in html, key_text
+    assert "Lees het na in de les" in html
+
+
+def test_the_quiz_page_states_the_scoring_and_review_policy(client, attempt_url):
+    page = client.get(f"/cursus/{MODULE}/quiz/").get_data(as_text=True)
+    assert "Gokken loont dus niet" in page and "niet het juiste antwoord" in page

@@ -236,7 +236,8 @@ def test_backup_gives_clear_dutch_messages(tmp_path):
     live = tmp_path / "live.sqlite"
     sqlite3.connect(live).execute("CREATE TABLE users (id INTEGER)").connection.commit()
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{live}", "SECRET_KEY": "x", "TESTING": True,
-                      "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes")})
+                      "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes"),
+                      "QUIZ_MIN_ITEMS_PER_LESSON": 1})
     runner = app.test_cli_runner()
     result = runner.invoke(args=["backup", "create", str(live)])
     assert result.exit_code == 1 and "de database zelf" in result.output

@@ -50,8 +50,16 @@ def render_inline(text: str) -> Markup:
     return Markup(html)
 
 
-def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Course:
-    """Load and validate the whole course; raise ContentError listing every problem."""
+MIN_ITEMS_PER_LESSON = 3
+
+
+def load_catalog(content_dir: str | Path, quiz_dir: str | Path, *,
+                 min_items_per_lesson: int = MIN_ITEMS_PER_LESSON) -> Course:
+    """Load and validate the whole course; raise ContentError listing every problem.
+
+    A quiz bank must hold at least `min_items_per_lesson` items per lesson, and at least that many
+    minus one more than its blueprint draws from the lesson, so a retake mostly sees new cases.
+    """
     content_dir, quiz_dir = Path(content_dir), Path(quiz_dir)
     problems: list[str] = []
     if not content_dir.is_dir():
@@ -69,7 +77,7 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Course:
             problems.append(f"{folder}: module-slug {slug!r} bestaat al in {seen_slugs[slug]}")
             continue
         seen_slugs[slug] = folder
-        module = _load_module(folder, number, slug, quiz_dir, problems)
+        module = _load_module(folder, number, slug, quiz_dir, problems, min_items_per_lesson)
         if module:
             modules.append(module)
     if not modules and not problems:
@@ -149,7 +157,8 @@ def _split_front_matter(path: Path, problems: list[str]) -> tuple[dict, str, int
     return data, "\n".join(lines[end + 1:]), end + 2
 
 
-def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems: list[str]) -> Module | None:
+def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems: list[str],
+                 min_items_per_lesson: int = MIN_ITEMS_PER_LESSON) -> Module | None:
     meta_path = folder / "module.yml"
     meta = _read_yaml(meta_path, problems)
     if meta is not None and not isinstance(meta, dict):
@@ -182,7 +191,8 @@ def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems:
     if not quiz_path.exists():
         # A module is completed by passing its quiz, so a module without one could never be finished.
         problems.append(f"{folder}: quiz ontbreekt (verwacht: {quiz_path})")
-    quiz = _load_quiz(quiz_path, slug, set(seen), problems) if quiz_path.exists() else None
+    lesson_order = [lesson.slug for lesson in lessons]
+    quiz = _load_quiz(quiz_path, slug, lesson_order, problems, min_items_per_lesson) if quiz_path.exists() else None
     return Module(
         slug=slug,
         number=number,
@@ -279,7 +289,8 @@ def _load_pages(folder: Path, problems: list[str]) -> tuple[Page, ...]:
     return tuple(pages)
 
 
-def _load_quiz(path: Path, module_slug: str, lesson_slugs: set[str], problems: list[str]) -> Quiz | None:
+def _load_quiz(path: Path, module_slug: str, lesson_slugs: list[str], problems: list[str],
+               min_items_per_lesson: int = MIN_ITEMS_PER_LESSON) -> Quiz | None:
     raw = path.read_bytes()
     data = _read_yaml(path, problems)
     if data is None:
@@ -326,6 +337,12 @@ def _load_quiz(path: Path, module_slug: str, lesson_slugs: set[str], problems: l
         questions.append(question)
     if draw and len(raw_questions) < draw:
         problems.append(f"{path}: de bank heeft {len(raw_questions)} vragen, minder dan 'draw' ({draw})")
+    for qid in seen:  # "q-cos" would also read the fields of "q-cos-boven"
+        longer = sorted(other for other in seen if other.startswith(qid + "-"))
+        if longer:
+            problems.append(f"{path}: vraag {qid}: dit id is het begin van {', '.join(longer)}; kies ids die niet met "
+                            f"'{qid}-' beginnen")
+    blueprint = _blueprint(data.get("blueprint"), path, draw, lesson_slugs, questions, min_items_per_lesson, problems)
     if len(problems) > before:
         return None
     return Quiz(
@@ -335,9 +352,40 @@ def _load_quiz(path: Path, module_slug: str, lesson_slugs: set[str], problems: l
         draw=draw,
         minutes=minutes,
         questions=tuple(questions),
+        blueprint=blueprint,
         content_hash=hashlib.sha256(raw).hexdigest()[:16],
         path=str(path),
     )
+
+
+def _blueprint(raw: Any, path: Path, draw: int, lesson_slugs: list[str], questions: list[Question],
+               min_items: int, problems: list[str]) -> tuple[tuple[str, int], ...]:
+    """Read `blueprint:` (items to draw per lesson) and check every draw covers every lesson."""
+    if not isinstance(raw, dict) or not raw:
+        problems.append(f"{path}: 'blueprint' ontbreekt: zet per les hoeveel vragen een poging trekt "
+                        f"(samen {draw or 'draw'}), bijvoorbeeld '{lesson_slugs[0] if lesson_slugs else 'les'}: 1'")
+        return ()
+    for slug in raw:
+        if slug not in lesson_slugs:
+            problems.append(f"{path}: blueprint: les {slug!r} bestaat niet in deze module")
+    counts = []
+    for slug in lesson_slugs:
+        count = raw.get(slug)
+        if count is None:
+            problems.append(f"{path}: blueprint: les {slug!r} ontbreekt; elke poging moet elke les toetsen")
+            continue
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            problems.append(f"{path}: blueprint: {slug}: moet een geheel getal van minstens 1 zijn, niet {count!r}")
+            continue
+        bank = sum(q.lesson == slug for q in questions)
+        needed = max(min_items, count + min_items - 1)
+        if bank < needed:
+            problems.append(f"{path}: blueprint: {slug}: de bank heeft {bank} vragen bij deze les; voor {count} per "
+                            f"poging zijn er minstens {needed} nodig, zodat een nieuwe poging vooral nieuwe vragen geeft")
+        counts.append((slug, count))
+    if draw and sum(c for _, c in counts) != draw and len(counts) == len(lesson_slugs):
+        problems.append(f"{path}: blueprint telt op tot {sum(c for _, c in counts)} vragen, maar 'draw' is {draw}")
+    return tuple(counts)
 
 
 def describe(course: Course) -> str:

@@ -31,6 +31,7 @@ class Quiz:
     questions: tuple[Question, ...]
     content_hash: str
     path: str
+    blueprint: tuple[tuple[str, int], ...] = ()  # (lesson slug, items per attempt), in lesson order
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -1,17 +1,23 @@
-"""Quiz question types: one frozen dataclass per type, each with a pure grade().
+"""Quiz question types: one frozen dataclass per type, and each type is one unit.
 
-A new type is one class registered in QUESTION_TYPES. Every type knows how to
-build itself from quiz-file data (collecting problems), how to read a learner's
-answer from submitted form fields, and how to grade that answer.
+A type's class is the only place that knows the type: it builds itself from quiz-file data
+(collecting problems), reads a learner's answer from form fields, says whether an answer is
+complete, grades it, gives its key, and builds the rows of its review. It names its two
+partials, `templates/quiz/types/<name>.html` (the input) and `<name>_review.html` (the review).
+A new type is one class in QUESTION_TYPES, two partials and its tests (quizzes/README.md).
 
 Answers are plain JSON values so they can be stored with an attempt:
 single -> option id; multiple -> sorted list of option ids;
 classify -> {item id: category id}; order -> list of item ids.
+
+Scoring (quizzes/README.md, "Punten"): partial credit never rewards guessing. A wrong tick
+costs as much as a right tick earns, a wrong category costs what guessing would earn, an
+order scores by the pairs it puts right minus the pairs it puts wrong; never below 0.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Mapping, Sequence
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -95,20 +101,43 @@ def _choices(data: Mapping, key: str, problems: Problems, *, need_feedback: bool
     return tuple(out)
 
 
-def _scoring(data: Mapping, allowed: Sequence[str], problems: Problems) -> str:
-    value = data.get("scoring", allowed[0])
-    if value not in allowed:
-        problems.add(f"'scoring' moet een van {', '.join(allowed)} zijn, niet {value!r}")
-        return allowed[0]
+SCORINGS = ("partial", "all_or_nothing")
+_RETIRED_SCORINGS = ("per_option", "per_item", "per_position")
+
+
+def _scoring(data: Mapping, problems: Problems) -> str:
+    value = data.get("scoring", SCORINGS[0])
+    if value in _RETIRED_SCORINGS:
+        problems.add(f"'scoring: {value}' bestaat niet meer: het beloonde gokken. Laat 'scoring' weg voor deelpunten "
+                     "met aftrek voor foute keuzes, of kies all_or_nothing")
+        return SCORINGS[0]
+    if value not in SCORINGS:
+        problems.add(f"'scoring' moet een van {', '.join(SCORINGS)} zijn, niet {value!r}")
+        return SCORINGS[0]
     return value
 
 
 @dataclass(frozen=True)
+class ReviewRow:
+    """One line of a question's review: an option, an item to classify, or a place in an order.
+
+    `right` and `feedback` are None/"" when the review may not show the key (a failed attempt).
+    """
+
+    text: str
+    chosen: str | bool | None  # the learner's choice (category or item text for classify/order)
+    right: str | bool | None  # what was right; None when not shown
+    ok: bool
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
 class Question:
-    """Fields every question type shares."""
+    """Fields and behaviour every question type shares."""
 
     type_name: ClassVar[str] = ""
     label: ClassVar[str] = ""
+    partial: ClassVar[str] = ""  # the name of its partials in templates/quiz/types/
 
     id: str
     lesson: str
@@ -126,13 +155,78 @@ class Question:
             "explanation": _text(data, "feedback", problems, required=False),
         }
 
+    @classmethod
+    def from_snapshot(cls, snapshot: Mapping[str, Any]) -> "Question":
+        """Rebuild a question from the frozen copy stored with a graded attempt."""
+        values = {}
+        for f in fields(cls):
+            if f.name not in snapshot:
+                continue
+            value = snapshot[f.name]
+            if isinstance(value, list) and value and isinstance(value[0], Mapping):
+                value = tuple(Choice(**entry) for entry in value)
+            values[f.name] = value
+        return cls(**values)
+
+    @property
+    def input_template(self) -> str:
+        return f"quiz/types/{self.partial}.html"
+
+    @property
+    def review_template(self) -> str:
+        return f"quiz/types/{self.partial}_review.html"
+
     def field(self, suffix: str = "") -> str:
         """Name of the form field that carries (part of) the answer."""
         return f"q-{self.id}{'-' + suffix if suffix else ''}"
 
+    def choices(self) -> tuple[Choice, ...]:
+        """What the attempt shuffles and shows: options, items to classify or steps to order."""
+        raise NotImplementedError
+
+    def parse(self, form: Mapping[str, Sequence[str]]) -> Any:
+        """The answer in these form fields, None if there is none; AnswerError for foreign input."""
+        raise NotImplementedError
+
+    def is_complete(self, answer: Any) -> bool:
+        """Whether an answer answers the whole question (a classification may be half done)."""
+        return answer is not None
+
+    def grade(self, answer: Any) -> Grade:
+        raise NotImplementedError
+
+    def key(self) -> Any:
+        """The right answer, in the same shape as an answer."""
+        raise NotImplementedError
+
+    def review_rows(self, answer: Any, order: Sequence[str], reveal: bool) -> tuple[ReviewRow, ...]:
+        """The rows of this question's review; without `reveal`, nothing that gives the key away."""
+        raise NotImplementedError
+
+
+class _ChoiceQuestion(Question):
+    """Shared by single and multiple: options, each with feedback."""
+
+    partial: ClassVar[str] = "choice"
+
+    def choices(self) -> tuple[Choice, ...]:
+        return self.options
+
+    def review_rows(self, answer: Any, order: Sequence[str], reveal: bool) -> tuple[ReviewRow, ...]:
+        chosen = set([answer] if isinstance(answer, str) else answer or [])
+        by_id = {o.id: o for o in self.options}
+        rows = []
+        for option in (by_id[i] for i in order if i in by_id):
+            picked = option.id in chosen
+            if not reveal and not picked:
+                continue  # a failed attempt shows only what the learner chose
+            rows.append(ReviewRow(option.text, picked, option.correct if reveal else None, picked == option.correct,
+                                  option.feedback if picked or (reveal and option.correct) else ""))
+        return tuple(rows)
+
 
 @dataclass(frozen=True)
-class SingleChoice(Question):
+class SingleChoice(_ChoiceQuestion):
     type_name: ClassVar[str] = "single"
     label: ClassVar[str] = "Kies het beste antwoord."
     options: tuple[Choice, ...] = ()
@@ -144,9 +238,6 @@ class SingleChoice(Question):
             problems.add("een 'single'-vraag heeft precies één optie met correct: true nodig")
         return cls(**cls.common(data, problems), options=options)
 
-    def choices(self) -> tuple[Choice, ...]:
-        return self.options
-
     def parse(self, form: Mapping[str, Sequence[str]]) -> str | None:
         values = [v for v in form.get(self.field(), []) if v]
         if not values:
@@ -156,30 +247,25 @@ class SingleChoice(Question):
         return values[0]
 
     def grade(self, answer: Any) -> Grade:
-        right = next(o.id for o in self.options if o.correct)
-        return Grade(1.0 if answer == right else 0.0)
+        return Grade(1.0 if answer == self.key() else 0.0)
 
     def key(self) -> Any:
         return next(o.id for o in self.options if o.correct)
 
 
 @dataclass(frozen=True)
-class MultipleChoice(Question):
+class MultipleChoice(_ChoiceQuestion):
     type_name: ClassVar[str] = "multiple"
-    label: ClassVar[str] = "Kies alle juiste antwoorden."
+    label: ClassVar[str] = "Kies alle juiste antwoorden. Een fout vinkje kost een punt, net als een goed vinkje er een oplevert."
     options: tuple[Choice, ...] = ()
-    scoring: str = "all_or_nothing"
+    scoring: str = "partial"
 
     @classmethod
     def build(cls, data: Mapping, problems: Problems) -> "MultipleChoice":
         options = _choices(data, "options", problems, need_feedback=True)
         if options and not any(o.correct for o in options):
             problems.add("een 'multiple'-vraag heeft minstens één optie met correct: true nodig")
-        scoring = _scoring(data, ("all_or_nothing", "per_option"), problems)
-        return cls(**cls.common(data, problems), options=options, scoring=scoring)
-
-    def choices(self) -> tuple[Choice, ...]:
-        return self.options
+        return cls(**cls.common(data, problems), options=options, scoring=_scoring(data, problems))
 
     def parse(self, form: Mapping[str, Sequence[str]]) -> list[str] | None:
         values = [v for v in form.get(self.field(), []) if v]
@@ -191,12 +277,12 @@ class MultipleChoice(Question):
         return sorted(values)
 
     def grade(self, answer: Any) -> Grade:
+        """(right ticks - wrong ticks) / right options, at least 0; or all or nothing."""
         chosen = set(answer or ())
         right = {o.id for o in self.options if o.correct}
-        if self.scoring == "per_option":
-            hits = sum((o.id in chosen) == o.correct for o in self.options)
-            return Grade(hits / len(self.options))
-        return Grade(1.0 if chosen == right else 0.0)
+        if self.scoring == "all_or_nothing":
+            return Grade(1.0 if chosen == right else 0.0)
+        return Grade(max(0.0, (len(chosen & right) - len(chosen - right)) / len(right)))
 
     def key(self) -> Any:
         return sorted(o.id for o in self.options if o.correct)
@@ -206,9 +292,10 @@ class MultipleChoice(Question):
 class Classify(Question):
     type_name: ClassVar[str] = "classify"
     label: ClassVar[str] = "Kies bij elk onderdeel de juiste categorie."
+    partial: ClassVar[str] = "classify"
     categories: tuple[Choice, ...] = ()
     items: tuple[Choice, ...] = ()
-    scoring: str = "per_item"
+    scoring: str = "partial"
 
     @classmethod
     def build(cls, data: Mapping, problems: Problems) -> "Classify":
@@ -218,8 +305,7 @@ class Classify(Question):
         for item in items:
             if categories and item.category and item.category not in known:
                 problems.add(f"item {item.id!r}: categorie {item.category!r} bestaat niet")
-        scoring = _scoring(data, ("per_item", "all_or_nothing"), problems)
-        return cls(**cls.common(data, problems), categories=categories, items=items, scoring=scoring)
+        return cls(**cls.common(data, problems), categories=categories, items=items, scoring=_scoring(data, problems))
 
     def choices(self) -> tuple[Choice, ...]:
         return self.items
@@ -243,31 +329,43 @@ class Classify(Question):
         return isinstance(answer, dict) and len(answer) == len(self.items)
 
     def grade(self, answer: Any) -> Grade:
+        """(right - wrong / (categories - 1)) / items, at least 0: a random choice earns 0 on average."""
         answer = answer or {}
         hits = sum(answer.get(i.id) == i.category for i in self.items)
         if self.scoring == "all_or_nothing":
             return Grade(1.0 if hits == len(self.items) else 0.0)
-        return Grade(hits / len(self.items))
+        wrong = sum(i.id in answer and answer[i.id] != i.category for i in self.items)
+        penalty = wrong / max(1, len(self.categories) - 1)
+        return Grade(max(0.0, (hits - penalty) / len(self.items)))
 
     def key(self) -> Any:
         return {i.id: i.category for i in self.items}
 
-    def category_text(self, category_id: str | None) -> str:
-        return next((c.text for c in self.categories if c.id == category_id), "")
+    def review_rows(self, answer: Any, order: Sequence[str], reveal: bool) -> tuple[ReviewRow, ...]:
+        categories = {c.id: c.text for c in self.categories}
+        by_id = {i.id: i for i in self.items}
+        answer = answer or {}
+        rows = []
+        for item in (by_id[i] for i in order if i in by_id):
+            ok = answer.get(item.id) == item.category
+            rows.append(ReviewRow(item.text, categories.get(answer.get(item.id)),
+                                  categories[item.category] if reveal else None, ok,
+                                  item.feedback if reveal or ok else ""))
+        return tuple(rows)
 
 
 @dataclass(frozen=True)
 class Order(Question):
     type_name: ClassVar[str] = "order"
     label: ClassVar[str] = "Geef elk onderdeel een plaats in de volgorde (1 = eerst)."
+    partial: ClassVar[str] = "order"
     items: tuple[Choice, ...] = ()  # in the right order
-    scoring: str = "all_or_nothing"
+    scoring: str = "partial"
 
     @classmethod
     def build(cls, data: Mapping, problems: Problems) -> "Order":
         items = _choices(data, "items", problems, need_feedback=False, minimum=2)
-        scoring = _scoring(data, ("all_or_nothing", "per_position"), problems)
-        return cls(**cls.common(data, problems), items=items, scoring=scoring)
+        return cls(**cls.common(data, problems), items=items, scoring=_scoring(data, problems))
 
     def choices(self) -> tuple[Choice, ...]:
         return self.items
@@ -278,13 +376,9 @@ class Order(Question):
             values = [v for v in form.get(self.field(item.id), []) if v]
             if not values:
                 continue
-            try:
-                position = int(values[0])
-            except ValueError:
-                raise AnswerError("ongeldige plaats") from None
-            if len(values) > 1 or not 1 <= position <= len(self.items):
+            if len(values) > 1 or not values[0].isdigit() or not 1 <= int(values[0]) <= len(self.items):
                 raise AnswerError("ongeldige plaats")
-            positions[item.id] = position
+            positions[item.id] = int(values[0])
         if not positions:
             return None
         if len(positions) < len(self.items) or len(set(positions.values())) != len(self.items):
@@ -292,14 +386,27 @@ class Order(Question):
         return sorted(positions, key=positions.__getitem__)
 
     def grade(self, answer: Any) -> Grade:
+        """(pairs in the right order - pairs the wrong way round) / pairs, at least 0; or all or nothing."""
         right = [i.id for i in self.items]
         answer = list(answer or ())
-        if self.scoring == "per_position":
-            return Grade(sum(a == b for a, b in zip(answer, right)) / len(right))
-        return Grade(1.0 if answer == right else 0.0)
+        if self.scoring == "all_or_nothing" or sorted(answer) != sorted(right):
+            return Grade(1.0 if answer == right else 0.0)
+        place = {item: n for n, item in enumerate(answer)}
+        pairs = [(a, b) for n, a in enumerate(right) for b in right[n + 1:]]
+        agree = sum(place[a] < place[b] for a, b in pairs)
+        return Grade(max(0.0, (agree - (len(pairs) - agree)) / len(pairs)))
 
     def key(self) -> Any:
         return [i.id for i in self.items]
+
+    def review_rows(self, answer: Any, order: Sequence[str], reveal: bool) -> tuple[ReviewRow, ...]:
+        by_id = {i.id: i for i in self.items}
+        given = list(answer or [])
+        return tuple(ReviewRow(by_id[given[pos]].text if pos < len(given) and given[pos] in by_id else None,
+                               by_id[given[pos]].text if pos < len(given) and given[pos] in by_id else None,
+                               by_id[right_id].text if reveal else None,
+                               pos < len(given) and given[pos] == right_id)
+                     for pos, right_id in enumerate(self.key()))
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {
