@@ -14,6 +14,7 @@ from .catalog import Course, Module, Quiz
 from .certificates import issue_for_completion
 from .catalog.questions import QUESTION_TYPES, AnswerError, Question, ReviewRow
 from .errors import DomainError, NotFound
+from .itemstats import item_rows
 from .models import ModuleCompletion, QuizAttempt, User, utcnow
 from .progress import completed_lessons
 
@@ -217,6 +218,7 @@ def submit_attempt(session: Session, course: Course, user: User, module: Module,
         session.rollback()
         session.refresh(attempt)
         return Submission(attempt, first_time=False, completed_module=False)
+    session.add_all(item_rows(attempt, records))  # the item statistics' copy, in the same transaction
     completed = False
     if passed and lessons_finished(session, user, module) and completion_for(session, user, module) is None:
         session.add(ModuleCompletion(user_id=user.id, module_slug=module.slug, completed_at=now,

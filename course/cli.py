@@ -140,6 +140,29 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error))
         click.echo(f"Back-up {source} teruggezet.")
 
+    @app.cli.group()
+    def quiz():
+        """Quizzen: vraagstatistiek."""
+
+    @quiz.command("stats")
+    @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Schrijf de statistiek per vraag ook naar dit CSV-bestand.")
+    def quiz_stats(csv_path: Path | None):
+        """Toon per module de slaagkans en scores, en per vraag de signalen."""
+        from . import itemstats
+        from .catalog import get_course
+        from .extensions import db
+        stats = [itemstats.module_stats(db.session, m) for m in get_course().modules if m.quiz]
+        for s in stats:
+            rate = "–" if s.pass_rate is None else f"{100 * s.pass_rate:.0f}%"
+            click.echo(f"Module {s.module.number}: {s.attempts} pogingen van {s.learners} cursisten, geslaagd {rate}")
+            for item in s.items:
+                if item.flags and item.flags != ["te weinig pogingen"]:
+                    click.echo(f"  {item.question_id}: {', '.join(item.flags)}")
+        if csv_path:
+            csv_path.write_bytes(itemstats.export_csv(stats))
+            click.echo(f"Statistiek per vraag geschreven naar {csv_path}.")
+
     @app.cli.command("create-admin")
     @click.option("--name", prompt="Volledige naam")
     @click.option("--email", prompt="E-mailadres")

@@ -43,7 +43,49 @@ def create_demo_data(session: Session, course: Course) -> list[DemoAccount]:
         created.append(account)
     if created:
         _demo_team(session)
+        _practice_attempts(session, course)
     return created
+
+
+PRACTICE_LEARNERS = 24
+
+
+def _practice_attempts(session: Session, course: Course) -> None:
+    """Graded quiz attempts of module 1 by practice learners of varying ability.
+
+    So the administrator's item statistics show figures and flags on a first run. The practice
+    learners belong to no team; their answers are simulated, through the same functions a real
+    attempt goes through.
+    """
+    import random
+
+    from . import attempts
+    module = course.modules[0]
+    if module.quiz is None:
+        return
+    rng = random.Random(2026)
+    for n in range(PRACTICE_LEARNERS):
+        letter = chr(ord("A") + n)
+        user = accounts.register_user(session, name=f"Oefencursist {letter}", email=f"oefen-{letter.lower()}@voorbeeld.nl",
+                                      password=DEMO_PASSWORD)
+        for lesson in module.lessons:
+            mark_lesson_done(session, user, lesson)
+        ability = 0.45 + 0.5 * n / PRACTICE_LEARNERS
+        for _ in range(3):
+            attempt = attempts.start_attempt(session, user, module, rng)
+            answers = {}
+            for drawn in attempts.drawn_questions(attempt, module.quiz):
+                question = drawn.question
+                if rng.random() < ability:
+                    answers[question.id] = question.key()
+                elif question.type_name == "single":
+                    answers[question.id] = rng.choice([o.id for o in question.options if not o.correct])
+                elif question.type_name == "multiple":
+                    answers[question.id] = sorted(question.key()[:-1] + [o.id for o in question.options
+                                                                         if not o.correct][:1])
+            done = attempts.submit_attempt(session, course, user, module, attempt, answers, "Demo")
+            if done.attempt.passed:
+                break
 
 
 def _demo_team(session: Session) -> None:

@@ -89,6 +89,26 @@ class QuizAttempt(db.Model):
         return self.submitted_at is None
 
 
+class QuizItemResult(db.Model):
+    """One question of one graded attempt, copied from the attempt's frozen record for item statistics.
+
+    Written in the same transaction as the grade. `chosen` holds the option ids a learner ticked
+    (single and multiple choice; comma-separated, empty otherwise); `attempt_points` is the attempt's
+    total, so an item's correlation with the rest of the quiz needs no second look at the attempt.
+    """
+
+    __tablename__ = "quiz_item_results"
+    __table_args__ = (Index("ix_quiz_item_results_item", "module_slug", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    question_id: Mapped[str] = mapped_column(String(100))
+    points: Mapped[float]
+    attempt_points: Mapped[float]
+    chosen: Mapped[str] = mapped_column(String(400), default="")
+
+
 class ModuleCompletion(db.Model):
     """A module a learner completed: all lessons read and the quiz passed."""
 

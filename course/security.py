@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import traceback
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -23,14 +24,26 @@ CSP = "; ".join([
 ])
 
 request_log = logging.getLogger("course.requests")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def register(app: Flask) -> None:
     """Add security headers and a one-line JSON log per request (user id only, no names or paths)."""
 
+    @app.url_value_preprocessor
+    def refuse_control_characters_in_urls(endpoint, values):
+        # Slugs, codes and tokens never hold control characters; PostgreSQL refuses NUL outright.
+        if values and any(isinstance(v, str) and _CONTROL.search(v) for v in values.values()):
+            abort(404)
+
     @app.before_request
     def start_timer():
         g.request_started = time.perf_counter()
+        # NUL is never part of what a person types, and PostgreSQL cannot store or even compare it. In a
+        # query string (search boxes, filters) it is refused here; in a form, each field's validator
+        # answers it with a message next to the field, before anything reaches the database.
+        if any("\x00" in value for value in request.args.values()):
+            abort(400)
 
     @app.after_request
     def headers(response):

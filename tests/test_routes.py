@@ -57,6 +57,8 @@ EXPECTED = {
     "admin.team": ("/beheer/teams/{team}", (R, NF, NF, OK)),
     "admin.revoke_manager": ("/beheer/teams/{team}/leidinggevenden/{manager_a}/intrekken", (R, NF, NF, OK)),
     "admin.audit_log": ("/beheer/logboek", (R, NF, NF, OK)),
+    "admin.item_statistics": ("/beheer/vragen?module=eerste-module", (R, NF, NF, OK)),
+    "admin.item_statistics_csv": ("/beheer/vragen.csv", (R, NF, NF, OK)),
 }
 
 EMAILS = {"cursist": "cursist@voorbeeld.nl", "leiding-ander-team": "leiding-b@voorbeeld.nl",

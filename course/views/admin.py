@@ -3,12 +3,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import accounts, audit, teams
+from .. import accounts, audit, itemstats, teams
+from ..catalog import get_course
 from ..errors import NotFound
 from ..extensions import db
 from ..forms import ActionForm, ManagerForm, OrganisationForm, TeamForm
 from ..models import Organisation, Team, User
 from ..policy import admin_required
+from . import attachment
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -94,3 +96,19 @@ def audit_log():
     log = audit.read_page(db.session, page=int(page) if page.isdigit() and len(page) < 7 else 1, person=person,
                           action=action)
     return render_template("admin/audit.html", log=log, person=person, action=action)
+
+
+@bp.get("/vragen")
+@admin_required
+def item_statistics():
+    course = get_course()
+    module = course.module(request.args.get("module", "")) or course.modules[0]
+    return render_template("admin/item_statistics.html", stats=itemstats.module_stats(db.session, module),
+                           modules=course.modules)
+
+
+@bp.get("/vragen.csv")
+@admin_required
+def item_statistics_csv():
+    stats = [itemstats.module_stats(db.session, module) for module in get_course().modules if module.quiz]
+    return attachment(itemstats.export_csv(stats), "text/csv; charset=utf-8", "vraagstatistiek.csv")
