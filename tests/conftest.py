@@ -230,6 +230,17 @@ _OVERFLOW_JS = """
     if (box.right > width + 0.5 && box.width > 0 && !held(el))
       wide.push(name(el) + ' (right edge ' + Math.round(box.right) + 'px)');
   }
+  // Text can stick out of a box that fits (a long word): name the element the text is in.
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || getComputedStyle(parent).overflowX !== 'visible') continue;
+    range.selectNodeContents(node);
+    const box = range.getBoundingClientRect();
+    if (box.right > width + 0.5 && !held(parent))
+      wide.push('text in ' + name(parent) + ' (right edge ' + Math.round(box.right) + 'px)');
+  }
   // A certificate code is read and typed over: it stays on one line (no break at its hyphens).
   const broken = [...document.querySelectorAll('.code')].filter(el => el.getClientRects().length > 1)
     .map(name);
