@@ -114,9 +114,37 @@ class CourseProgress:
         return next((m.module for m in self.modules
                      if m.lessons_finished and m.module.quiz and not m.quiz_passed), None)
 
+    def next_step(self) -> NextStep | None:
+        """What the learner does next, in course order: a module's lessons, then its quiz, then the next module.
+
+        "Verder leren" on the home page and the overview, and /cursus/verder, all follow this one answer.
+        None when every lesson is read and every quiz passed.
+        """
+        for mp in self.modules:
+            lesson = next((lesson for lesson in mp.module.lessons if not self.is_done(lesson)), None)
+            if lesson is not None:
+                return NextStep(mp.module, lesson)
+            if mp.module.quiz and not mp.quiz_passed:
+                return NextStep(mp.module, None)
+        return None
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """A lesson to read, or (lesson None) the module's quiz to take."""
+    module: Module
+    lesson: Lesson | None
 
+    @property
+    def is_quiz(self) -> bool:
+        return self.lesson is None
+
+    @property
+    def endpoint(self) -> tuple[str, dict[str, str]]:
+        """(Flask endpoint, its values) of the page for this step."""
+        if self.lesson is None:
+            return "quiz.show", {"module_slug": self.module.slug}
+        return "learn.lesson", {"module_slug": self.module.slug, "lesson_slug": self.lesson.slug}
 
 
 @lru_cache(maxsize=1)

@@ -321,10 +321,61 @@ def live_server(app):
     server.shutdown()
 
 
+# Elements sticking out to the right of a `width`-px wide screen, unless a scroll box they live in
+# (overflow-x auto/scroll/hidden, itself within the screen) holds them: a table may scroll in its box.
+# An absolutely positioned element lives in its nearest positioned ancestor, not in every DOM parent.
+_OVERFLOW_JS = """
+(width) => {
+  const held = (el) => {
+    let position = getComputedStyle(el).position;
+    for (let p = el.parentElement; p && p !== document.documentElement; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      const contains = position === 'fixed' ? style.transform !== 'none'
+        : position === 'absolute' ? (style.position !== 'static' || style.transform !== 'none') : true;
+      if (!contains) continue;
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX)
+          && p.getBoundingClientRect().right <= width + 0.5) return true;
+      position = style.position;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + [...el.classList].map(c => '.' + c).join('')
+    + ' "' + (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 40) + '"';
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 0.5 && box.width > 0 && !held(el))
+      wide.push(name(el) + ' (right edge ' + Math.round(box.right) + 'px)');
+  }
+  // Text can stick out of a box that fits (a long word): name the element the text is in.
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || getComputedStyle(parent).overflowX !== 'visible') continue;
+    range.selectNodeContents(node);
+    const box = range.getBoundingClientRect();
+    if (box.right > width + 0.5 && !held(parent))
+      wide.push('text in ' + name(parent) + ' (right edge ' + Math.round(box.right) + 'px)');
+  }
+  // A certificate code is read and typed over: it stays on one line (no break at its hyphens).
+  const broken = [...document.querySelectorAll('.code')].filter(el => el.getClientRects().length > 1)
+    .map(name);
+  return {scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 12), broken};
+}
+"""
+
+
 class A11y:
-    """Runs axe-core on a page; every page a test loads must be checked before the next one."""
+    """Runs axe-core on a page; every page a test loads must be checked before the next one.
+
+    Each check also looks at the page on a phone: at 320 and 375 px wide nothing may stick out
+    sideways (no horizontal scrolling); the viewport is put back afterwards.
+    """
 
     TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    PHONE_WIDTHS = (320, 375)
 
     def __init__(self, page):
         from axe_playwright_python.sync_playwright import Axe
@@ -340,7 +391,27 @@ class A11y:
             f"pages visited without an accessibility check: {self.loads[self.checked:-1]}")
         results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": self.TAGS}})
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
+        self.check_phone_widths()
         self.checked = len(self.loads)
+
+    def check_phone_widths(self) -> None:
+        """Assert the page needs no horizontal scrolling at 320 and 375 px (naming what sticks out),
+        and no certificate code (.code) is broken over two lines."""
+        original = self.page.viewport_size
+        problems = []
+        try:
+            for width in self.PHONE_WIDTHS:
+                self.page.set_viewport_size({"width": width, "height": original["height"] if original else 740})
+                found = self.page.evaluate(_OVERFLOW_JS, width)
+                if found["scrollWidth"] > width:
+                    problems.append(f"at {width} px the page is {found['scrollWidth']} px wide; sticking out:\n  "
+                                    + "\n  ".join(found["wide"] or ["(nothing found)"]))
+                if found["broken"]:
+                    problems.append(f"at {width} px a certificate code is broken over lines: {found['broken']}")
+        finally:
+            if original:
+                self.page.set_viewport_size(original)
+        assert not problems, f"{self.page.url}: does not fit on a phone\n" + "\n".join(problems)
 
     def assert_all_checked(self) -> None:
         assert self.checked == len(self.loads), (

@@ -48,6 +48,20 @@ def walk(page, a11y, live_server):
     expect(page).to_have_url(re.compile(r"/cursus/eerste-module/les-3$"))
     expect(page.get_by_text("Les 3 van 3")).to_be_visible()
 
+    # The last lesson read: the quiz of module 1 is the next step, not module 2.
+    page.get_by_role("button", name="Les afgerond").click()
+    a11y.check()
+    page.get_by_role("link", name="Veilige Gehechtheid").click()
+    a11y.check()
+    page.get_by_role("link", name="Verder met de quiz van module 1").click()
+    a11y.check()
+    expect(page).to_have_url(re.compile(r"/cursus/eerste-module/quiz/$"))
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cursus").click()
+    a11y.check()
+    page.get_by_role("link", name="Verder met de quiz van module 1").click()
+    a11y.check()
+    expect(page).to_have_url(re.compile(r"/cursus/eerste-module/quiz/$"))
+
 
 def test_register_read_logout_login_resume(page, a11y, live_server):
     walk(page, a11y, live_server)

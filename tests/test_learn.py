@@ -66,6 +66,32 @@ def test_resume_opens_first_unfinished_lesson(client, learner):
     assert "Verder leren" in html and "Les 3 van module 1" in html
 
 
+def test_after_the_lessons_the_quiz_is_the_next_step(client, app, learner):
+    """All lessons of module 1 read, quiz open: home, overview and 'Verder leren' lead to that quiz."""
+    for lesson in ("les-1", "les-2", "les-3"):
+        mark_done(client, "eerste-module", lesson)
+    quiz = "/cursus/eerste-module/quiz/"
+    assert client.get("/cursus/verder").headers["Location"] == quiz
+    for url in ("/", "/cursus/"):
+        html = client.get(url).get_data(as_text=True)
+        assert f'<a class="button" href="{quiz}">Verder met de quiz van module 1</a>' in html, url
+    # Reading on in module 2 first does not hide the quiz: it stays the next step, in course order.
+    mark_done(client, "tweede-module", "les-1")
+    assert client.get("/cursus/verder").headers["Location"] == quiz
+
+
+def test_after_the_quiz_the_next_module_follows(client, app, learner):
+    from test_certificates import complete_module
+    complete_module(app, learner)
+    assert client.get("/cursus/verder").headers["Location"] == "/cursus/tweede-module/les-1"
+    html = client.get("/").get_data(as_text=True)
+    assert "Verder leren" in html and "Verder met de quiz" not in html
+    complete_module(app, learner, "tweede-module")
+    assert client.get("/cursus/verder").headers["Location"] == "/cursus/"
+    for url in ("/", "/cursus/"):
+        assert "Je hebt de hele cursus afgerond" in client.get(url).get_data(as_text=True), url
+
+
 def test_progress_survives_a_new_app(client, app, learner, tmp_path):
     mark_done(client, "eerste-module", "les-1")
     from conftest import make_app

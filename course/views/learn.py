@@ -43,11 +43,12 @@ def overview():
 @read_only
 @login_required
 def resume():
-    """Open the first unfinished lesson (or the overview when all are done)."""
-    lesson = _progress().next_lesson()
-    if lesson is None:
+    """Open the next step: the first unfinished lesson or open quiz, in course order (the overview when all is done)."""
+    step = _progress().next_step()
+    if step is None:
         return redirect(url_for(".overview"))
-    return redirect(url_for(".lesson", module_slug=lesson.module_slug, lesson_slug=lesson.slug))
+    endpoint, values = step.endpoint
+    return redirect(url_for(endpoint, **values))
 
 
 @bp.get("/<module_slug>/")

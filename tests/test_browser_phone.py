@@ -1,0 +1,87 @@
+"""Pages no other browser test opens, on a phone: every check also measures the page at 320 and 375 px."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from course import accounts, certificates
+from course.extensions import db
+from course.models import User
+from course.progress import mark_lesson_done
+from test_certificates import complete_module
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def learner_at_quiz_2(app, make_user):
+    """Module 1 completed (a certificate), every lesson of module 2 read: its quiz is open."""
+    user_id = make_user(name="Zoë Brûlé", email="zoe@voorbeeld.nl")
+    complete_module(app, user_id)
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        for lesson in app.extensions["course"].module("tweede-module").lessons:
+            mark_lesson_done(db.session, user, lesson)
+        db.session.remove()
+    return user_id
+
+
+def login(page, a11y, live_server):
+    page.goto(live_server + "/inloggen")
+    a11y.check()
+    page.get_by_label("E-mailadres").fill("zoe@voorbeeld.nl")
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    a11y.check()
+
+
+def test_quiz_with_long_categories_result_and_certificates_on_a_phone(page, a11y, live_server, learner_at_quiz_2):
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, a11y, live_server)
+    page.get_by_role("link", name="Verder met de quiz van module 2").click()
+    a11y.check()
+    page.get_by_role("button", name="Start de quiz").click()
+    a11y.check()
+    question = page.locator("li.question", has_text="Waar op de cirkel hoort elke behoefte bij?")
+    question.get_by_label("Let op me").select_option(label="Onderkant - terugkomen (veilige haven)")
+    question.get_by_label("Help me mijn gevoelens te ordenen").select_option(
+        label="Bovenkant - op pad gaan (veilige basis)")
+    page.locator("li.question", has_text="Wat doe je bij zorgen?").get_by_label("Zelf een diagnose stellen").check()
+    page.locator("li.question", has_text="Wat helpt een kind").get_by_label("Een nieuw speeltje").check()
+    page.locator("li.question", has_text="Wat schrijf je op?").get_by_label("Welke stijl het kind heeft").check()
+    page.get_by_role("button", name="Inleveren").click()
+    a11y.check()
+    expect(page.get_by_text("Nog niet geslaagd.")).to_be_visible()
+
+    page.get_by_role("link", name="Certificaten").click()
+    a11y.check()
+    code = page.locator(".cert-list .code").first.inner_text()
+    page.get_by_role("link", name="Certificaat controleren").first.click()
+    a11y.check()
+    page.goto(f"{live_server}/verify/{code}")
+    a11y.check()
+    expect(page.get_by_text("Geldig certificaat")).to_be_visible()
+    page.goto(f"{live_server}/verify?code={'X' * 40}")  # a long wrong code still fits
+    a11y.check()
+    expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
+
+
+def test_revoked_certificate_and_password_reset_on_a_phone(page, a11y, live_server, app, learner_at_quiz_2):
+    with app.app_context():
+        user = db.session.get(User, learner_at_quiz_2)
+        certificate = certificates.certificates_of(db.session, user)[0]
+        certificates.revoke(db.session, certificate, "Uitgegeven op een verkeerde naam.")
+        code = certificate.code
+        token = accounts.make_reset_token(app.config["SECRET_KEY"], user)
+        db.session.commit()
+        db.session.remove()
+    page.goto(f"{live_server}/verify/{code}")
+    a11y.check()
+    expect(page.get_by_text("Dit certificaat is ingetrokken")).to_be_visible()
+    page.goto(f"{live_server}/wachtwoord-herstellen/{token}")
+    a11y.check()
+    page.get_by_role("button", name=re.compile("opslaan|instellen|wijzigen", re.I)).click()  # empty: errors
+    a11y.check()
+    for url in ("/registreren", "/privacy", "/cursus/tweede-module/", "/cursus/tweede-module/les-2"):
+        page.goto(live_server + url)
+        a11y.check()
