@@ -1,11 +1,13 @@
 """Lesson progress per learner, and the overview figures built from it."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from enum import Enum
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,12 +51,34 @@ def mark_lesson_done(session: Session, user: User, lesson: Lesson) -> bool:
     return True
 
 
+class Status(Enum):
+    """Where a learner stands in a module or the course: the one list of states and their Dutch words.
+
+    The value is the slug used in URLs and CSS classes; `label` is what a person reads. New states
+    (a quiz waiting, practice signed off) are added here and in ModuleProgress.status.
+    """
+
+    NOT_STARTED = "niet-begonnen"
+    IN_PROGRESS = "bezig"
+    DONE = "afgerond"
+
+    @property
+    def label(self) -> str:
+        return {"niet-begonnen": "niet begonnen", "bezig": "bezig", "afgerond": "afgerond"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """Sort order: finished first."""
+        return {"afgerond": 0, "bezig": 1, "niet-begonnen": 2}[self.value]
+
+
 @dataclass(frozen=True)
 class ModuleProgress:
     module: Module
     lessons_done: int
     quiz_passed: bool
     completed_at: datetime | None
+    certificate: str | None = None  # verification code of the valid module certificate
 
     @property
     def steps(self) -> int:
@@ -73,16 +97,18 @@ class ModuleProgress:
         return self.lessons_done == len(self.module.lessons)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if self.completed_at:
-            return "afgerond"
-        return "bezig" if self.steps_done else "niet begonnen"
+            return Status.DONE
+        return Status.IN_PROGRESS if self.steps_done else Status.NOT_STARTED
 
 
 @dataclass(frozen=True)
 class CourseProgress:
+    """One learner's progress: per module, for the course, and (when loaded) per lesson."""
+
     course: Course
-    done: dict[tuple[str, str], datetime]
+    done: dict[tuple[str, str], datetime]  # lessons finished; empty when loaded as counts only
     modules: tuple[ModuleProgress, ...]
     certificates: dict[str, str]  # {scope: verification code} of the learner's valid certificates
 
@@ -93,11 +119,31 @@ class CourseProgress:
 
     @property
     def started(self) -> bool:
-        return bool(self.done)
+        return any(m.steps_done for m in self.modules)
 
     @property
     def completed(self) -> bool:
         return all(m.completed_at for m in self.modules)
+
+    @property
+    def completed_at(self) -> datetime | None:
+        """When the last module was completed, once all of them are."""
+        return max(m.completed_at for m in self.modules) if self.modules and self.completed else None
+
+    @property
+    def certificate(self) -> str | None:
+        """The verification code of the course certificate, if there is one."""
+        return self.certificates.get(Certificate.COURSE_SCOPE)
+
+    @property
+    def status(self) -> Status:
+        if self.completed:
+            return Status.DONE
+        return Status.IN_PROGRESS if self.started else Status.NOT_STARTED
+
+    @property
+    def modules_done(self) -> int:
+        return sum(m.status is Status.DONE for m in self.modules)
 
     def is_done(self, lesson: Lesson) -> bool:
         return (lesson.module_slug, lesson.slug) in self.done
@@ -161,8 +207,34 @@ def _progress_statement():
     )
 
 
+def _build(course: Course, done: dict[tuple[str, str], datetime], counts: dict[str, int],
+           completions: dict[str, datetime], certificates: dict[str, str]) -> CourseProgress:
+    """The one place where lessons, completions and certificates become progress."""
+    modules = tuple(
+        ModuleProgress(
+            module=module,
+            lessons_done=min(counts.get(module.slug, 0), len(module.lessons)),
+            # The quiz opens only after the lessons, so a passed quiz is a completed module.
+            quiz_passed=module.slug in completions,
+            completed_at=completions.get(module.slug),
+            certificate=certificates.get(module.slug),
+        )
+        for module in course.modules
+    )
+    return CourseProgress(course=course, done=done, modules=modules, certificates=certificates)
+
+
+def _lesson_counts(course: Course, done: dict[tuple[str, str], datetime]) -> dict[str, int]:
+    known = {(lesson.module_slug, lesson.slug) for lesson in course.lessons}
+    counts: dict[str, int] = defaultdict(int)
+    for key in done:
+        if key in known:  # a lesson removed from the course no longer counts
+            counts[key[0]] += 1
+    return counts
+
+
 def course_progress(session: Session, course: Course, user: User) -> CourseProgress:
-    """Summarise one learner's progress through the course (one query)."""
+    """Summarise one learner's progress through the course, lesson by lesson (one query)."""
     done: dict[tuple[str, str], datetime] = {}
     completions: dict[str, datetime] = {}
     certificates: dict[str, str] = {}
@@ -173,14 +245,50 @@ def course_progress(session: Session, course: Course, user: User) -> CourseProgr
             completions[slug] = at
         else:
             certificates[slug] = other
-    modules = tuple(
-        ModuleProgress(
-            module=module,
-            lessons_done=sum((module.slug, lesson.slug) in done for lesson in module.lessons),
-            # The quiz opens only after the lessons, so a passed quiz is a completed module.
-            quiz_passed=module.slug in completions,
-            completed_at=completions.get(module.slug),
-        )
-        for module in course.modules
-    )
-    return CourseProgress(course=course, done=done, modules=modules, certificates=certificates)
+    return _build(course, done, _lesson_counts(course, done), completions, certificates)
+
+
+def progress_for(session: Session, course: Course, user_ids, *, lessons: bool = False) -> dict[int, CourseProgress]:
+    """Progress of many learners at once, in three queries whatever their number.
+
+    `user_ids` is a list of ids or a subquery selecting them (a team's members). With `lessons`,
+    each result also knows which lessons were finished and when; without, only how many per
+    module (what a team table needs, and much less to read).
+    """
+    done: dict[int, dict[tuple[str, str], datetime]] = defaultdict(dict)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if lessons:
+        for user_id, module_slug, lesson_slug, at in session.execute(
+                select(LessonProgress.user_id, LessonProgress.module_slug, LessonProgress.lesson_slug,
+                       LessonProgress.completed_at).where(LessonProgress.user_id.in_(user_ids))):
+            done[user_id][(module_slug, lesson_slug)] = at
+        for user_id, lessons_done in done.items():
+            counts[user_id] = _lesson_counts(course, lessons_done)
+    else:
+        known = {module.slug: {lesson.slug for lesson in module.lessons} for module in course.modules}
+        for user_id, module_slug, n in session.execute(
+                select(LessonProgress.user_id, LessonProgress.module_slug, func.count(LessonProgress.id))
+                .where(LessonProgress.user_id.in_(user_ids),
+                       LessonProgress.lesson_slug.in_({s for slugs in known.values() for s in slugs}))
+                .group_by(LessonProgress.user_id, LessonProgress.module_slug)):
+            counts[user_id][module_slug] = n
+    completions: dict[int, dict[str, datetime]] = defaultdict(dict)
+    for user_id, module_slug, at in session.execute(
+            select(ModuleCompletion.user_id, ModuleCompletion.module_slug, ModuleCompletion.completed_at)
+            .where(ModuleCompletion.user_id.in_(user_ids))):
+        completions[user_id][module_slug] = at
+    certificates: dict[int, dict[str, str]] = defaultdict(dict)
+    for user_id, scope, code in session.execute(
+            select(Certificate.user_id, Certificate.scope, Certificate.code)
+            .where(Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None))):
+        certificates[user_id][scope] = code
+    ids = set(done) | set(counts) | set(completions) | set(certificates)
+    if isinstance(user_ids, (list, tuple, set, frozenset)):
+        ids |= set(user_ids)
+    return {user_id: _build(course, done.get(user_id, {}), counts.get(user_id, {}), completions.get(user_id, {}),
+                            certificates.get(user_id, {})) for user_id in ids}
+
+
+def no_progress(course: Course) -> CourseProgress:
+    """The progress of someone who has not started (for a member without any rows yet)."""
+    return _build(course, {}, {}, {}, {})

@@ -9,13 +9,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from .catalog import Course, Module
+from .progress import CourseProgress, ModuleProgress, Status, no_progress, progress_for
 from .errors import DomainError, NotFound
 from .audit import record as record_audit
 from .text import clean_name, printable
-from .models import (Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
+from .models import (Certificate, Organisation, QuizAttempt, Team,
                      TeamManager, TeamMembership, User, utcnow)
 
 INVITE_DAYS = 14
@@ -103,9 +104,17 @@ def can_manage(session: Session, user: User, team: Team) -> bool:
     return bool(user.is_admin) or is_manager(session, user, team)
 
 
+def organisations_with_team_counts(session: Session) -> list[tuple[Organisation, int]]:
+    """Every organisation with its number of teams, by name, in one query."""
+    return [(organisation, n) for organisation, n in session.execute(
+        select(Organisation, func.count(Team.id)).outerjoin(Team, Team.organisation_id == Organisation.id)
+        .group_by(Organisation.id).order_by(Organisation.name))]
+
+
 def managed_teams(session: Session, user: User) -> list[Team]:
     """The teams a user manages (every team, for an administrator), by organisation and name."""
-    query = select(Team).join(Organisation).order_by(Organisation.name, Team.name)
+    query = (select(Team).join(Organisation).options(contains_eager(Team.organisation))
+             .order_by(Organisation.name, Team.name))
     if not user.is_admin:
         query = query.join(TeamManager, TeamManager.team_id == Team.id).where(TeamManager.user_id == user.id)
     return list(session.scalars(query))
@@ -186,24 +195,19 @@ def set_target_date(session: Session, actor: User, team: Team, target: date | No
 # ----- the team report -----
 
 @dataclass(frozen=True)
-class Cell:
-    status: str  # "niet begonnen", "bezig", "afgerond"
-    percent: int
-    completed_at: datetime | None = None
-    certificate: str | None = None  # verification code
-
-
-@dataclass(frozen=True)
 class Row:
     user: User
     joined_at: datetime
-    modules: tuple[Cell, ...]
-    course: Cell
+    progress: CourseProgress
     overdue: bool
 
     @property
+    def modules(self) -> tuple[ModuleProgress, ...]:
+        return self.progress.modules
+
+    @property
     def percent(self) -> int:
-        return self.course.percent
+        return self.progress.percent
 
 
 @dataclass
@@ -212,30 +216,28 @@ class TeamReport:
     course: Course
     rows: list[Row] = field(default_factory=list)
 
+    def count(self, status: Status) -> int:
+        return sum(r.progress.status is status for r in self.rows)
+
     @property
     def finished(self) -> int:
-        return sum(r.course.status == "afgerond" for r in self.rows)
+        return self.count(Status.DONE)
+
+    @property
+    def started(self) -> int:
+        return self.count(Status.IN_PROGRESS)
 
     @property
     def overdue(self) -> int:
         return sum(r.overdue for r in self.rows)
 
-    @property
-    def started(self) -> int:
-        return sum(r.course.status == "bezig" for r in self.rows)
 
-
-STATUS_FILTERS = {
-    "alle": lambda r: True,
-    "afgerond": lambda r: r.course.status == "afgerond",
-    "bezig": lambda r: r.course.status == "bezig",
-    "niet-begonnen": lambda r: r.course.status == "niet begonnen",
-    "te-laat": lambda r: r.overdue,
-}
+STATUS_FILTERS = {"alle": lambda r: True, "te-laat": lambda r: r.overdue}
+STATUS_FILTERS.update({s.value: (lambda status: lambda r: r.progress.status is status)(s) for s in Status})
 SORTS = {
     "naam": lambda r: (r.user.name.lower(), r.user.id),
     "voortgang": lambda r: (-r.percent, r.user.name.lower()),
-    "status": lambda r: (["afgerond", "bezig", "niet begonnen"].index(r.course.status), r.user.name.lower()),
+    "status": lambda r: (r.progress.status.rank, r.user.name.lower()),
 }
 
 
@@ -247,43 +249,45 @@ def team_report(session: Session, course: Course, team: Team, today: date | None
         select(User, TeamMembership.joined_at).join(TeamMembership, TeamMembership.user_id == User.id)
         .where(TeamMembership.team_id == team.id)
     ).all()
-    lessons = {(u, m): n for u, m, n in session.execute(
-        select(LessonProgress.user_id, LessonProgress.module_slug, func.count(LessonProgress.id))
-        .where(LessonProgress.user_id.in_(member_ids))
-        .group_by(LessonProgress.user_id, LessonProgress.module_slug))}
-    completions = {(u, m): at for u, m, at in session.execute(
-        select(ModuleCompletion.user_id, ModuleCompletion.module_slug, ModuleCompletion.completed_at)
-        .where(ModuleCompletion.user_id.in_(member_ids)))}
-    certificates = {(u, s): code for u, s, code in session.execute(
-        select(Certificate.user_id, Certificate.scope, Certificate.code)
-        .where(Certificate.user_id.in_(member_ids), Certificate.revoked_at.is_(None)))}
+    progress = progress_for(session, course, member_ids)
     report = TeamReport(team=team, course=course)
-    total_steps = sum(len(m.lessons) + 1 for m in course.modules)
     for user, joined_at in members:
-        cells, steps_done = [], 0
-        for module in course.modules:
-            done = min(lessons.get((user.id, module.slug), 0), len(module.lessons))
-            finished_at = completions.get((user.id, module.slug))
-            steps = len(module.lessons) + 1
-            step_count = steps if finished_at else done
-            steps_done += step_count
-            cells.append(_cell(step_count, steps, finished_at, certificates.get((user.id, module.slug))))
-        all_done = all(c.status == "afgerond" for c in cells)
-        last = max((c.completed_at for c in cells if c.completed_at), default=None)
-        course_cell = _cell(total_steps if all_done else steps_done, total_steps, last if all_done else None,
-                            certificates.get((user.id, Certificate.COURSE_SCOPE)))
-        overdue = bool(team.target_date and team.target_date < today and not all_done)
-        report.rows.append(Row(user, joined_at, tuple(cells), course_cell, overdue))
+        mine = progress.get(user.id) or no_progress(course)
+        overdue = bool(team.target_date and team.target_date < today and not mine.completed)
+        report.rows.append(Row(user, joined_at, mine, overdue))
     report.rows.sort(key=SORTS["naam"])
     return report
 
 
-def _cell(done: int, steps: int, completed_at: datetime | None, certificate: str | None) -> Cell:
-    if completed_at:
-        return Cell("afgerond", 100, completed_at, certificate)
-    if done:
-        return Cell("bezig", int(100 * done / steps))
-    return Cell("niet begonnen", 0)
+@dataclass(frozen=True)
+class TeamSummary:
+    team: Team
+    members: int
+    finished: int
+    started: int
+    overdue: int
+
+
+def team_summaries(session: Session, course: Course, teams: list[Team], today: date | None = None) -> list[TeamSummary]:
+    """The counts of many teams at once (the "Mijn teams" page), in a fixed number of queries."""
+    today = today or utcnow().date()
+    team_ids = [team.id for team in teams]
+    memberships = session.execute(select(TeamMembership.team_id, TeamMembership.user_id)
+                                  .where(TeamMembership.team_id.in_(team_ids))).all()
+    member_ids = select(TeamMembership.user_id).where(TeamMembership.team_id.in_(team_ids)).scalar_subquery()
+    progress = progress_for(session, course, member_ids)
+    nobody = no_progress(course)
+    by_team: dict[int, list[CourseProgress]] = {team_id: [] for team_id in team_ids}
+    for team_id, user_id in memberships:
+        by_team[team_id].append(progress.get(user_id, nobody))
+    summaries = []
+    for team in teams:
+        members = by_team[team.id]
+        late = bool(team.target_date and team.target_date < today)
+        summaries.append(TeamSummary(team, len(members), sum(p.status is Status.DONE for p in members),
+                                     sum(p.status is Status.IN_PROGRESS for p in members),
+                                     sum(late and not p.completed for p in members)))
+    return summaries
 
 
 def filtered(report: TeamReport, *, status: str = "alle", search: str = "", sort: str = "naam") -> list[Row]:
@@ -297,25 +301,27 @@ def filtered(report: TeamReport, *, status: str = "alle", search: str = "", sort
 @dataclass(frozen=True)
 class MemberDetail:
     user: User
-    lessons: dict[tuple[str, str], datetime]
+    progress: CourseProgress  # lesson by lesson, per module and for the course
     attempts: list[QuizAttempt]
     certificates: list[Certificate]
+
+    @property
+    def lessons(self) -> dict[tuple[str, str], datetime]:
+        return self.progress.done
 
     def attempts_for(self, module: Module) -> list[QuizAttempt]:
         return [a for a in self.attempts if a.module_slug == module.slug and a.submitted_at]
 
 
-def member_detail(session: Session, user: User) -> MemberDetail:
-    """What a manager may see of one member: lessons done, quiz scores and dates, certificates."""
-    lessons = {(m, l): at for m, l, at in session.execute(
-        select(LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at)
-        .where(LessonProgress.user_id == user.id))}
+def member_detail(session: Session, course: Course, user: User) -> MemberDetail:
+    """What a manager may see of one member: progress per lesson and module, quiz scores and dates, certificates."""
+    progress = progress_for(session, course, [user.id], lessons=True)[user.id]
     attempts = list(session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
                                     .order_by(QuizAttempt.submitted_at)))
     certificates = list(session.scalars(select(Certificate).where(Certificate.user_id == user.id,
                                                                   Certificate.revoked_at.is_(None))
                                         .order_by(Certificate.issued_at)))
-    return MemberDetail(user, lessons, attempts, certificates)
+    return MemberDetail(user, progress, attempts, certificates)
 
 
 # ----- exports -----
@@ -342,21 +348,21 @@ def _table(report: TeamReport) -> tuple[list[str], list[list[str]]]:
     body = []
     for row in report.rows:
         cells = [safe_cell(row.user.name), safe_cell(row.user.email), format_date(row.joined_at)]
-        for cell in row.modules:
-            cells.append(_describe(cell))
-        cells += [_describe(row.course), str(row.course.percent), row.course.certificate or "",
+        for module in row.modules:
+            cells.append(_describe(module))
+        cells += [_describe(row.progress), str(row.progress.percent), row.progress.certificate or "",
                   "ja" if row.overdue else "nee"]
         body.append(cells)
     return header, body
 
 
-def _describe(cell: Cell) -> str:
+def _describe(progress: ModuleProgress | CourseProgress) -> str:
     from .certificates import format_date
-    if cell.status == "afgerond":
-        return f"afgerond {format_date(cell.completed_at)}"
-    if cell.status == "bezig":
-        return f"bezig {cell.percent}%"
-    return "niet begonnen"
+    if progress.status is Status.DONE:
+        return f"{progress.status.label} {format_date(progress.completed_at)}"
+    if progress.status is Status.IN_PROGRESS:
+        return f"{progress.status.label} {progress.percent}%"
+    return progress.status.label
 
 
 def export_csv(report: TeamReport) -> bytes:

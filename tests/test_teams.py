@@ -357,3 +357,34 @@ def test_team_page_queries_do_not_grow_with_the_team(client, app, auth, make_use
             counts[(name, url.replace(str(team_id), "T"))] = counter["n"]
     for url in ("/teams/T/", "/teams/T/export.csv", "/teams/T/export.xlsx"):
         assert counts[("small", url)] == counts[("big", url)], counts
+
+
+def test_my_teams_page_queries_do_not_grow_with_teams_or_members(client, app, auth, make_user, make_team, org,
+                                                                  count_queries):
+    make_user(name="Bram Beheer", email="beheer@voorbeeld.nl", is_admin=True)
+    auth.login("beheer@voorbeeld.nl")
+    make_team("Eerste", members=[make_user() for _ in range(2)])
+    with count_queries() as few:
+        page = client.get("/teams/")
+    assert page.status_code == 200
+    for n in range(6):
+        make_team(f"Team {chr(65 + n)}", members=[make_user() for _ in range(4)], organisation=f"Organisatie {chr(65 + n)}")
+    with count_queries() as many:
+        page = client.get("/teams/").get_data(as_text=True)
+    assert "Team F" in page and "Organisatie F" in page
+    assert few["n"] == many["n"], (few, many)
+
+
+def test_organisation_list_queries_do_not_grow(client, app, auth, make_user, make_team, org, count_queries):
+    make_user(name="Bram Beheer", email="beheer@voorbeeld.nl", is_admin=True)
+    auth.login("beheer@voorbeeld.nl")
+    org("Eerste Organisatie")
+    with count_queries() as few:
+        assert client.get("/beheer/").status_code == 200
+    for n in range(5):
+        make_team(f"Team {chr(65 + n)}", organisation=f"Organisatie {chr(65 + n)}")
+        make_team(f"Tweede team {chr(65 + n)}", organisation=f"Organisatie {chr(65 + n)}")
+    with count_queries() as many:
+        page = client.get("/beheer/").get_data(as_text=True)
+    assert "Organisatie E" in page and "2 teams" in page
+    assert few["n"] == many["n"], (few, many)

@@ -42,8 +42,9 @@ def visibility():
     from .. import teams
     from ..catalog import get_course
     memberships = teams.teams_of_member(db.session, current_user)
-    return render_template("account/visibility.html", memberships=memberships, course=get_course(),
-                           detail=teams.member_detail(db.session, current_user),
+    course = get_course()
+    return render_template("account/visibility.html", memberships=memberships, course=course,
+                           detail=teams.member_detail(db.session, course, current_user),
                            managers={t.id: teams.managers_of(db.session, t) for t in memberships})
 
 

@@ -1,7 +1,6 @@
 """Administrator pages: organisations, teams, managers and the audit log."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import accounts, audit, itemstats, teams
 from ..catalog import get_course
@@ -27,8 +26,8 @@ def organisations():
         else:
             flash(f"Organisatie ‘{organisation.name}’ is aangemaakt. Maak nu een team aan.", "success")
             return redirect(url_for(".organisation", organisation_id=organisation.id))
-    listing = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return render_template("admin/organisations.html", organisations=listing, form=form), 422 if form.errors else 200
+    return render_template("admin/organisations.html", organisations=teams.organisations_with_team_counts(db.session),
+                           form=form), 422 if form.errors else 200
 
 
 @bp.route("/organisaties/<int:organisation_id>", methods=["GET", "POST"])

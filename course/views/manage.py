@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from .. import audit, certificates, teams
+from ..progress import Status
 from ..catalog import get_course
 from ..errors import NotFound
 from ..extensions import db, limiter
@@ -39,9 +40,8 @@ def overview():
     managed = teams.managed_teams(db.session, current_user)
     if not managed:
         abort(404)
-    course = get_course()
-    reports = [teams.team_report(db.session, course, team) for team in managed]
-    return render_template("manage/overview.html", reports=reports)
+    return render_template("manage/overview.html",
+                           summaries=teams.team_summaries(db.session, get_course(), managed))
 
 
 @bp.get("/<int:team_id>/")
@@ -55,6 +55,7 @@ def team(team_id: int):
     invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
     return render_template("manage/team.html", team=team, report=report, rows=rows, status=status, search=search,
                            sort=sort, invite_url=invite_url, form=ActionForm(),
+                           status_choices=[(s.value, s.label.capitalize()) for s in Status],
                            date_form=TargetDateForm(data={"target_date": team.target_date}),
                            managers=teams.managers_of(db.session, team))
 
@@ -94,7 +95,7 @@ def member(team_id: int, user_id: int):
     team = managed_team_or_404(team_id)
     user = _member(team, user_id)
     _log("voortgang lid bekeken", team, user)
-    return render_template("manage/member.html", team=team, detail=teams.member_detail(db.session, user),
+    return render_template("manage/member.html", team=team, detail=teams.member_detail(db.session, get_course(), user),
                            course=get_course(), manager_view=True)
 
 
