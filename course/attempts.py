@@ -13,21 +13,14 @@ from sqlalchemy.orm import Session
 from .catalog import Course, Module, Quiz
 from .certificates import issue_for_completion
 from .catalog.questions import QUESTION_TYPES, AnswerError, Question, ReviewRow
-from .errors import DomainError, NotFound
+from .errors import NotFound, QuizLocked, TamperedAnswers
 from .itemstats import item_rows
 from .models import ModuleCompletion, QuizAttempt, User, utcnow
 from .progress import completed_lessons
 
 
-class QuizLocked(DomainError):
-    def __init__(self):
-        super().__init__("De quiz gaat open als je alle lessen van deze module hebt afgerond.")
 
 
-class TamperedAnswers(DomainError):
-    def __init__(self, detail: str = ""):
-        super().__init__("Je antwoorden passen niet bij deze poging. Laad de pagina opnieuw en probeer het nog eens."
-                         + (f" ({detail})" if detail else ""))
 
 
 @dataclass(frozen=True)

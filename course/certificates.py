@@ -21,19 +21,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .catalog import Course, Module
-from .errors import DomainError, NotFound
+from .errors import AlreadyRevoked, NotFound
 from .models import Certificate, ModuleCompletion, User, utcnow
+from .text import dutch_date, slugify
 
 # No look-alikes: without 0/O, 1/I/L.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_GROUPS, GROUP_SIZE = 3, 4
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
 
 
-class AlreadyRevoked(DomainError):
-    def __init__(self):
-        super().__init__("Dit certificaat is al ingetrokken.")
 
 
 def new_code() -> str:
@@ -53,10 +49,6 @@ def normalise_code(text: str) -> str | None:
 def format_hours(hours: float) -> str:
     """Dutch notation: 7 -> '7', 1.75 -> '1,75'."""
     return f"{hours:g}".replace(".", ",")
-
-
-def format_date(value: datetime) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def _issue(session: Session, user: User, scope: str, title: str, hours: float, issuer: str,
@@ -239,7 +231,7 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
     c.setFillColorRGB(0.11, 0.16, 0.19)
     c.setFont(regular, 14)
     c.drawCentredString(middle, height - 340, f"Studiebelasting: {format_hours(data.hours)} uur")
-    c.drawCentredString(middle, height - 362, f"Datum van uitgifte: {format_date(data.issued_at)}")
+    c.drawCentredString(middle, height - 362, f"Datum van uitgifte: {dutch_date(data.issued_at)}")
     c.drawCentredString(middle, height - 384, f"Uitgegeven door: {data.issuer}")
 
     url = verify_url(base_url, data.code)
@@ -269,8 +261,7 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
 
 
 def filename(data: CertificateData) -> str:
-    safe = re.sub(r"[^A-Za-z0-9]+", "-", data.title).strip("-").lower()
-    return f"certificaat-{safe}-{data.code}.pdf"
+    return f"certificaat-{slugify(data.title)}-{data.code}.pdf"
 
 
 def zip_of(certificates: Iterable[CertificateData], base_url: str) -> bytes:
@@ -278,6 +269,6 @@ def zip_of(certificates: Iterable[CertificateData], base_url: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for data in certificates:
-            person = re.sub(r"[^A-Za-z0-9]+", "-", data.name).strip("-").lower() or "cursist"
+            person = slugify(data.name) or "cursist"
             archive.writestr(f"{person}/{filename(data)}", render_pdf(data, base_url))
     return buffer.getvalue()

@@ -8,7 +8,8 @@ from flask import Flask, current_app
 
 from .catalog import ContentError, load_catalog
 from .catalog.loader import describe
-from .errors import DomainError
+from .errors import AlreadyRevoked, DomainError
+from .models import ORGANISATION_KINDS
 
 
 def register(app: Flask) -> None:
@@ -56,7 +57,7 @@ def register(app: Flask) -> None:
             raise click.ClickException(f"Geen certificaat met code {code!r} gevonden.")
         try:
             certificates.revoke(db.session, found, reason)
-        except certificates.AlreadyRevoked as error:
+        except AlreadyRevoked as error:
             raise click.ClickException(str(error))
         click.echo(f"Certificaat {found.code} ({found.title}, {found.name}) is ingetrokken.")
 
@@ -66,7 +67,7 @@ def register(app: Flask) -> None:
 
     @org.command("create")
     @click.argument("name")
-    @click.option("--kind", type=click.Choice(["kinderopvang", "gastouderbureau"]), default="kinderopvang")
+    @click.option("--kind", type=click.Choice(list(ORGANISATION_KINDS)), default="kinderopvang")
     def create_org(name: str, kind: str):
         """Maak een organisatie aan."""
         from . import teams

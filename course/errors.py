@@ -1,4 +1,8 @@
-"""Domain exceptions. Views translate them into Dutch messages or status codes."""
+"""Domain exceptions, all in this one module. str(error) is a Dutch message fit to show the user.
+
+Views show that message next to the form or as a flash; NotFound becomes a 404 page through one
+error handler (web.register), so no view translates it itself.
+"""
 
 
 class DomainError(Exception):
@@ -23,3 +27,27 @@ class NotFound(DomainError):
 
 class InvalidName(DomainError):
     """A name breaks the name rule (course/text.py); the message says why, in Dutch."""
+
+
+class QuizLocked(DomainError):
+    def __init__(self):
+        super().__init__("De quiz gaat open als je alle lessen van deze module hebt afgerond.")
+
+
+class TamperedAnswers(DomainError):
+    def __init__(self, detail: str = ""):
+        super().__init__("Je antwoorden passen niet bij deze poging. Laad de pagina opnieuw en probeer het nog eens."
+                         + (f" ({detail})" if detail else ""))
+
+
+class InvitationProblem(DomainError):
+    """An invitation link that cannot be used; the message says why and what to do."""
+
+
+class AlreadyExists(DomainError):
+    """An organisation or team with this name exists already."""
+
+
+class AlreadyRevoked(DomainError):
+    def __init__(self):
+        super().__init__("Dit certificaat is al ingetrokken.")

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from . import text
 from .accounts import password_problem
+from .models import ORGANISATION_KINDS
 
 CSRF_MESSAGE = (
     "Dit formulier was verlopen (of is vanaf een andere pagina verstuurd). Je gegevens staan er nog: "
@@ -180,8 +181,7 @@ class OrganisationForm(Form):
     name = StringField("Naam van de organisatie", filters=[_text_filter], validators=[
         _required("een naam"), Length(max=200, message="De naam mag hoogstens 200 tekens lang zijn."),
         ValidName(group=True)])
-    kind = SelectField("Soort", choices=[SelectChoice("kinderopvang", "Kinderopvangorganisatie"),
-                                         SelectChoice("gastouderbureau", "Gastouderbureau")])
+    kind = SelectField("Soort", choices=[SelectChoice(value, label) for value, label in ORGANISATION_KINDS.items()])
     submit = SubmitField("Organisatie aanmaken")
 
 

@@ -157,6 +157,10 @@ class Certificate(db.Model):
         return self.revoked_at is None
 
 
+# The kinds of organisation that buy the course, with how they are named on screen.
+ORGANISATION_KINDS = {"kinderopvang": "Kinderopvangorganisatie", "gastouderbureau": "Gastouderbureau"}
+
+
 class Organisation(db.Model):
     """A childcare organisation or gastouderbureau that buys the course for its staff."""
 
@@ -168,6 +172,10 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     teams: Mapped[list["Team"]] = relationship(back_populates="organisation", order_by="Team.name")
+
+    @property
+    def kind_label(self) -> str:
+        return ORGANISATION_KINDS.get(self.kind, self.kind)
 
 
 class Team(db.Model):

@@ -13,21 +13,17 @@ from sqlalchemy.orm import Session, contains_eager
 
 from .catalog import Course, Module
 from .progress import CourseProgress, ModuleProgress, Status, no_progress, progress_for
-from .errors import DomainError, NotFound
+from .errors import AlreadyExists, InvitationProblem, NotFound
 from .audit import record as record_audit
-from .text import clean_name, printable
+from .text import clean_name, dutch_date, printable
 from .models import (Certificate, Organisation, QuizAttempt, Team,
                      TeamManager, TeamMembership, User, utcnow)
 
 INVITE_DAYS = 14
 
 
-class InvitationProblem(DomainError):
-    """An invitation link that cannot be used; the message says why and what to do."""
 
 
-class AlreadyExists(DomainError):
-    pass
 
 
 # ----- set-up (administrator) -----
@@ -340,14 +336,13 @@ def safe_cell(value: str) -> str:
 
 
 def _table(report: TeamReport) -> tuple[list[str], list[list[str]]]:
-    from .certificates import format_date
     header = ["Naam", "E-mailadres", "Lid sinds"]
     for module in report.course.modules:
         header.append(f"Module {module.number}: {module.title}")
     header += ["Hele cursus", "Voortgang (%)", "Certificaat cursus", "Te laat"]
     body = []
     for row in report.rows:
-        cells = [safe_cell(row.user.name), safe_cell(row.user.email), format_date(row.joined_at)]
+        cells = [safe_cell(row.user.name), safe_cell(row.user.email), dutch_date(row.joined_at)]
         for module in row.modules:
             cells.append(_describe(module))
         cells += [_describe(row.progress), str(row.progress.percent), row.progress.certificate or "",
@@ -357,9 +352,8 @@ def _table(report: TeamReport) -> tuple[list[str], list[list[str]]]:
 
 
 def _describe(progress: ModuleProgress | CourseProgress) -> str:
-    from .certificates import format_date
     if progress.status is Status.DONE:
-        return f"{progress.status.label} {format_date(progress.completed_at)}"
+        return f"{progress.status.label} {dutch_date(progress.completed_at)}"
     if progress.status is Status.IN_PROGRESS:
         return f"{progress.status.label} {progress.percent}%"
     return progress.status.label

@@ -1,4 +1,4 @@
-"""What a name may contain, in one place: people's names and the names of organisations and teams.
+"""Text rules in one place: slugs, Dutch dates, and what a name may contain: people's names and the names of organisations and teams.
 
 A name is shown on certificates, in team tables, in spreadsheets and in PDFs, so it must be text
 a person typed, not bytes a tool chokes on. The rule (README, "Input rules"):
@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
+
+from babel.dates import format_date
 
 from .errors import InvalidName
 
@@ -25,6 +28,7 @@ HYPHENS = "-‐‑–"
 PERSON_EXTRA = set(APOSTROPHES + HYPHENS + ". ")
 GROUP_EXTRA = PERSON_EXTRA | set("&(),/+:#;")
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # what a slug or id in content and quizzes looks like
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")  # spaces only (Zs), not tabs or line breaks
 
 
@@ -68,3 +72,14 @@ def clean_name(value: str, *, group: bool = False) -> str:
 def printable(value: str | None) -> str:
     """Drop the characters the name rule forbids, for rows stored before the rule (exports, PDFs)."""
     return "".join(char for char in (value or "") if unicodedata.category(char) not in _FORBIDDEN_CATEGORIES)
+
+
+def dutch_date(value: date | None) -> str:
+    """A date as Dutch readers write it: '30 november 2026' (Babel's Dutch month names); '' for None."""
+    return format_date(value, "d MMMM y", locale="nl") if value else ""
+
+
+def slugify(value: str) -> str:
+    """The one slug rule: lower-case ASCII letters and digits, words joined by '-' ('Zoë Brûlé' -> 'zoe-brule')."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -10,8 +10,10 @@ from werkzeug.routing import IntegerConverter
 
 from sqlalchemy import bindparam, exists, select
 
+from .errors import NotFound
 from .extensions import db, login_manager
 from .models import LessonProgress, TeamManager, User
+from .text import dutch_date
 
 ERROR_TEXTS = {
     400: ("Dat ging niet goed", "Je verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
@@ -116,16 +118,19 @@ def register(app: Flask) -> None:
         return {"course": get_course(), "is_manager": viewer_flags(current_user)["is_manager"],
                 "links": _layout_links(request.script_root)}
 
-    @app.template_filter("nl_date")
-    def nl_date(value) -> str:
-        months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                  "oktober", "november", "december"]
-        return f"{value.day} {months[value.month - 1]} {value.year}" if value else ""
+    app.add_template_filter(dutch_date, "nl_date")
 
     @app.template_filter("dutch_hours")
     def dutch_hours(value) -> str:
         from .certificates import format_hours
         return format_hours(value)
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        # Domain code says "not found" for what does not exist or may not be known to exist; the
+        # visitor sees the same 404 page either way.
+        title, text = ERROR_TEXTS[404]
+        return render_template("error.html", code=404, title=title, text=text), 404
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

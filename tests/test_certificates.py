@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from course import attempts, certificates
+from course.text import dutch_date
 from course.extensions import db
 from course.models import Certificate, ModuleCompletion, QuizAttempt, User
 from course.progress import mark_lesson_done
@@ -54,7 +55,7 @@ def test_pdf_reads_back_with_name_title_date_code_and_qr(client, app, anouk):
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
     assert NAME in text
     assert "Module 1: Module 1 van de test" in text
-    assert certificates.format_date(certificate.issued_at) in text
+    assert dutch_date(certificate.issued_at) in text
     assert certificate.code in text
     assert "Testorganisatie" in text
     page = pypdfium2.PdfDocument(response.data)[0]
@@ -173,7 +174,7 @@ def test_verify_valid_shows_name_title_date_and_nothing_more(client, app, anouk,
         html = response.get_data(as_text=True)
         assert response.status_code == 200
         assert "Geldig certificaat" in html and NAME in html and certificate.title in html
-        assert certificates.format_date(certificate.issued_at) in html
+        assert dutch_date(certificate.issued_at) in html
         assert "anouk@voorbeeld.nl" not in html
 
 

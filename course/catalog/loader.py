@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -13,9 +12,10 @@ import yaml
 from markupsafe import Markup
 
 from .model import Course, Lesson, Module, Page, Quiz, Term
+from ..text import SLUG_RE, slugify
 from .questions import ID_RE, QUESTION_TYPES, Problems, Question
 
-NUMBERED = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
+NUMBERED = re.compile(r"^(\d+)-(" + SLUG_RE.pattern.strip("^$") + ")$")
 MARKDOWN_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "toc"]
 CALLOUTS = {"praktijk", "onderzoek", "letop", "tip", "samenvatting", "reflectie"}
 
@@ -26,12 +26,6 @@ class ContentError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("De cursusinhoud bevat fouten:\n" + "\n".join(f"  {p}" for p in problems))
-
-
-def slugify(text: str) -> str:
-    """Turn a term into a URL anchor: lower case ASCII, words joined by '-'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def render_markdown(text: str) -> Markup:

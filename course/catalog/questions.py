@@ -16,11 +16,12 @@ order scores by the pairs it puts right minus the pairs it puts wrong; never bel
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Mapping, Sequence
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+from ..text import SLUG_RE
+
+ID_RE = SLUG_RE  # question, option and category ids follow the slug rule
 
 
 class AnswerError(ValueError):

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from .. import accounts, audit, itemstats, teams
 from ..catalog import get_course
-from ..errors import NotFound
+from ..errors import AlreadyExists
 from ..extensions import db
 from ..forms import ActionForm, ManagerForm, OrganisationForm, TeamForm
 from ..models import Organisation, Team, User
@@ -21,7 +21,7 @@ def organisations():
     if form.validate_on_submit():
         try:
             organisation = teams.create_organisation(db.session, current_user, form.name.data, form.kind.data)
-        except teams.AlreadyExists as error:
+        except AlreadyExists as error:
             form.name.errors.append(str(error))
         else:
             flash(f"Organisatie ‘{organisation.name}’ is aangemaakt. Maak nu een team aan.", "success")
@@ -38,7 +38,7 @@ def organisation(organisation_id: int):
     if form.validate_on_submit():
         try:
             team = teams.create_team(db.session, current_user, organisation, form.name.data)
-        except teams.AlreadyExists as error:
+        except AlreadyExists as error:
             form.name.errors.append(str(error))
         else:
             flash(f"Team ‘{team.name}’ is aangemaakt. Benoem nu een leidinggevende.", "success")
@@ -75,10 +75,7 @@ def revoke_manager(team_id: int, user_id: int):
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            teams.revoke_manager(db.session, current_user, team, user)
-        except NotFound:
-            abort(404)
+        teams.revoke_manager(db.session, current_user, team, user)
         flash(f"{user.name} is geen leidinggevende van {team.name} meer.", "success")
         return redirect(url_for(".team", team_id=team.id))
     return render_template("manage/confirm.html", team=team, form=form, title=f"{user.name} als leidinggevende intrekken",

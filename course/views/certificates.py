@@ -1,9 +1,8 @@
 """Certificates: the learner's list and downloads, reissue, and the public verification page."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import certificates
-from ..errors import NotFound
 from ..extensions import db, limiter
 from ..forms import ActionForm
 from . import attachment, read_only
@@ -37,20 +36,13 @@ def mine():
 @read_only
 @login_required
 def download(code: str):
-    try:
-        certificate = certificates.owned(db.session, current_user, code)
-    except NotFound:
-        abort(404)
-    return pdf_response(certificate)
+    return pdf_response(certificates.owned(db.session, current_user, code))
 
 
 @bp.route("/certificaten/<code>/opnieuw", methods=["GET", "POST"])
 @login_required
 def reissue(code: str):
-    try:
-        certificate = certificates.owned(db.session, current_user, code)
-    except NotFound:
-        abort(404)
+    certificate = certificates.owned(db.session, current_user, code)
     if not certificate.is_valid or certificate.name == current_user.name:
         flash("Dit certificaat staat al op je huidige naam.", "info")
         return redirect(url_for(".mine"))

@@ -5,8 +5,9 @@ from flask_login import current_user, login_required
 
 from .. import audit, certificates, teams
 from ..progress import Status
+from ..text import slugify
 from ..catalog import get_course
-from ..errors import NotFound
+from ..errors import InvitationProblem
 from ..extensions import db, limiter
 from ..forms import ActionForm, TargetDateForm
 from ..policy import managed_team_or_404
@@ -16,13 +17,6 @@ from .certificates import pdf_response
 bp = Blueprint("manage", __name__, url_prefix="/teams")
 
 
-def _member(team, user_id: int):
-    try:
-        return teams.member_of(db.session, team, user_id)
-    except NotFound:
-        abort(404)
-
-
 def _log(action: str, team, subject=None, detail: str = "") -> None:
     """Record that a manager or administrator looked at or took someone else's data."""
     audit.record(db.session, current_user, action, team=team, subject=subject, detail=detail)
@@ -30,8 +24,7 @@ def _log(action: str, team, subject=None, detail: str = "") -> None:
 
 
 def _file_stem(team) -> str:
-    import re
-    return "team-" + (re.sub(r"[^a-z0-9]+", "-", team.name.lower()).strip("-") or str(team.id))
+    return "team-" + (slugify(team.name) or str(team.id))
 
 
 @bp.get("/")
@@ -93,7 +86,7 @@ def renew(team_id: int):
 @login_required
 def member(team_id: int, user_id: int):
     team = managed_team_or_404(team_id)
-    user = _member(team, user_id)
+    user = teams.member_of(db.session, team, user_id)
     _log("voortgang lid bekeken", team, user)
     return render_template("manage/member.html", team=team, detail=teams.member_detail(db.session, get_course(), user),
                            course=get_course(), manager_view=True)
@@ -103,7 +96,7 @@ def member(team_id: int, user_id: int):
 @login_required
 def remove(team_id: int, user_id: int):
     team = managed_team_or_404(team_id)
-    user = _member(team, user_id)
+    user = teams.member_of(db.session, team, user_id)
     form = ActionForm()
     if form.validate_on_submit():
         teams.remove_member(db.session, current_user, team, user)
@@ -122,7 +115,7 @@ def certificate(team_id: int, code: str):
     found = certificates.find(db.session, code)
     if found is None or not found.is_valid:
         abort(404)
-    owner = _member(team, found.user_id) if found.user_id else abort(404)
+    owner = teams.member_of(db.session, team, found.user_id) if found.user_id else abort(404)
     _log("certificaat gedownload", team, owner, found.code)
     return pdf_response(found)
 
@@ -163,7 +156,7 @@ def certificates_zip(team_id: int):
 def invitation(token: str):
     try:
         team = teams.team_for_invitation(db.session, token)
-    except teams.InvitationProblem as problem:
+    except InvitationProblem as problem:
         return render_template("manage/invitation.html", problem=str(problem), team=None), 404
     if not current_user.is_authenticated:
         return render_template("manage/invitation.html", team=team, problem=None, next_url=request.path)

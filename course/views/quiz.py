@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from .. import attempts
 from ..catalog import get_course
-from ..errors import NotFound
+from ..errors import QuizLocked, TamperedAnswers
 from ..extensions import db
 from ..forms import ActionForm
 
@@ -19,10 +19,7 @@ def _module(module_slug: str):
 
 
 def _attempt(module, attempt_id: int):
-    try:
-        return attempts.get_attempt(db.session, current_user, module, attempt_id)
-    except NotFound:
-        abort(404)
+    return attempts.get_attempt(db.session, current_user, module, attempt_id)
 
 
 @bp.get("/")
@@ -48,7 +45,7 @@ def start(module_slug: str):
         return redirect(url_for(".show", module_slug=module.slug))
     try:
         attempt = attempts.start_attempt(db.session, current_user, module)
-    except attempts.QuizLocked as error:
+    except QuizLocked as error:
         flash(str(error), "error")
         return redirect(url_for(".show", module_slug=module.slug))
     return redirect(url_for(".attempt", module_slug=module.slug, attempt_id=attempt.id))
@@ -67,7 +64,7 @@ def attempt(module_slug: str, attempt_id: int):
     if request.method == "POST":
         try:
             answers = attempts.read_answers(attempt, module.quiz, request.form.to_dict(flat=False))
-        except attempts.TamperedAnswers as error:
+        except TamperedAnswers as error:
             problem = str(error)
         else:
             if not form.validate_on_submit():
