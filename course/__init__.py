@@ -65,19 +65,14 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _load_course(app: Flask) -> None:
+    """Load and validate the course once; broken content stops the start with every problem listed."""
     from .catalog import ContentError, load_catalog
     try:
         app.extensions["course"] = load_catalog(app.config["CONTENT_DIR"], app.config["QUIZ_DIR"],
                                                 min_items_per_lesson=app.config["QUIZ_MIN_ITEMS_PER_LESSON"])
     except ContentError as error:
-        # `flask content check` must be able to report broken content, so only that command
-        # gets an app without a course; every other start-up refuses to run.
-        checking = sys.argv[1:] and sys.argv[-2:] == ["content", "check"]
-        if app.config.get("CONTENT_ERRORS_FATAL", True) and not checking:
-            print(f"De app start niet. {error}", file=sys.stderr)
-            raise
-        app.extensions["course"] = None
-        app.extensions["course_error"] = error
+        print(f"De app start niet. {error}\n(`flask --app app content check` toont dezelfde lijst.)", file=sys.stderr)
+        raise
 
 
 __all__ = ["ConfigError", "create_app"]

@@ -92,6 +92,12 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.commit()
 
 
+def make_admin(session: Session, user: User) -> None:
+    """Give an existing account the administrator role and commit."""
+    user.is_admin = True
+    session.commit()
+
+
 def end_sessions(session: Session, user: User) -> None:
     """Log the user out everywhere by changing the token their login cookies carry."""
     user.session_token = new_session_token()

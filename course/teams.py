@@ -100,6 +100,13 @@ def can_manage(session: Session, user: User, team: Team) -> bool:
     return bool(user.is_admin) or is_manager(session, user, team)
 
 
+def find_organisation(session: Session, name_or_id: str) -> Organisation | None:
+    """The organisation with this number, or with this name (compared case-insensitively)."""
+    if name_or_id.isdigit() and len(name_or_id) < 10:
+        return session.get(Organisation, int(name_or_id))
+    return session.scalar(select(Organisation).where(func.lower(Organisation.name) == name_or_id.strip().lower()))
+
+
 def organisations_with_team_counts(session: Session) -> list[tuple[Organisation, int]]:
     """Every organisation with its number of teams, by name, in one query."""
     return [(organisation, n) for organisation, n in session.execute(

@@ -1,5 +1,7 @@
 """The content loader: real content loads; broken content names every problem and its file."""
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -107,15 +109,32 @@ def test_slugify(term, anchor):
     assert slugify(term) == anchor
 
 
-def test_check_command_reports_broken_content(tree, tmp_path):
-    from course import create_app
+def test_check_command_reports_broken_content(tree, monkeypatch):
+    from click.testing import CliRunner
+
+    from course.cli import content
     (tree / "content/01-eerste-module/01-les-1.md").write_text("kapot\n", encoding="utf-8")
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "CONTENT_DIR": str(tree / "content"), "QUIZ_DIR": str(tree / "quizzes"),
-                      "CONTENT_ERRORS_FATAL": False, "QUIZ_MIN_ITEMS_PER_LESSON": 1})
-    result = app.test_cli_runner().invoke(args=["content", "check"])
+    monkeypatch.setenv("CONTENT_DIR", str(tree / "content"))
+    monkeypatch.setenv("QUIZ_DIR", str(tree / "quizzes"))
+    monkeypatch.setenv("QUIZ_MIN_ITEMS_PER_LESSON", "1")
+    result = CliRunner().invoke(content, ["check"])
     assert result.exit_code == 1
     assert "01-les-1.md:1: front matter ontbreekt" in result.output
+
+
+def test_flask_finds_the_check_command_without_building_the_app(tree, tmp_path):
+    """Broken content keeps the app from starting, yet `flask content check` still lists the problems."""
+    import subprocess
+    import sys
+    (tree / "content/01-eerste-module/01-les-1.md").write_text("kapot\n", encoding="utf-8")
+    env = {**os.environ, "CONTENT_DIR": str(tree / "content"), "QUIZ_DIR": str(tree / "quizzes"),
+           "QUIZ_MIN_ITEMS_PER_LESSON": "1", "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(flask + ["content", "check"], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 1 and "01-les-1.md:1: front matter ontbreekt" in result.stderr + result.stdout
+    result = subprocess.run(flask + ["routes"], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "De app start niet" in result.stderr
 
 
 def test_app_refuses_to_start_with_broken_content(tree):
