@@ -38,6 +38,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     return {
         "PRODUCTION": production,
+        "PROXY_COUNT": _proxy_count(env.get("PROXY_COUNT", "")),
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -72,6 +73,17 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         # database restart or a proxy cut is dropped within minutes.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 300},
     }
+
+
+def _proxy_count(value: str) -> int:
+    """How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: believe none)."""
+    value = value.strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(
+            f"PROXY_COUNT moet een heel getal zijn (0 of meer), niet {value!r}: het aantal proxy's voor de app "
+            "(meestal 1 achter een TLS-proxy, 0 zonder proxy)."
+        )
+    return int(value)
 
 
 def _local_secret(instance: Path) -> str:
