@@ -75,6 +75,20 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
     }
 
 
+def rate_limit_warning(workers: int, env: dict[str, str]) -> str | None:
+    """A start-up warning when, in production, several workers keep rate-limit counts in their own memory."""
+    production = env.get("FLASK_ENV", env.get("APP_ENV", "")).lower() == "production"
+    storage = env.get("RATELIMIT_STORAGE_URI", "") or "memory://"
+    if not production or workers <= 1 or not _bool(env.get("RATELIMIT_ENABLED"), default=True):
+        return None
+    if not storage.startswith("memory://"):
+        return None
+    return (f"Let op: {workers} workers met RATELIMIT_STORAGE_URI={storage}: elke worker telt de rate limits "
+            f"apart, dus een limiet geldt tot {workers} keer. Zet RATELIMIT_STORAGE_URI=redis://host:6379/0. "
+            f"(Each of the {workers} workers counts rate limits on its own; set RATELIMIT_STORAGE_URI to a shared "
+            "storage such as redis://host:6379/0.)")
+
+
 def _proxy_count(value: str) -> int:
     """How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: believe none)."""
     value = value.strip() or "0"
