@@ -43,8 +43,12 @@ class Gunicorn:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
+        import gunicorn
+        # gunicorn 27 opens a control socket at one path per user; servers started side by side (here, or by
+        # another test run on this machine) must not take it from each other.
+        own = ["--no-control-socket"] if gunicorn.version_info >= (27,) else []
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}", *args,
+            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", *own, "--bind", f"127.0.0.1:{self.port}", *args,
              "app:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -83,8 +87,9 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self._reader.join(timeout=5)
-        self.process.stdout.close()
+        self._reader.join(timeout=60)  # it ends at the end of the output, once gunicorn has exited
+        if not self._reader.is_alive():
+            self.process.stdout.close()
         return self.output
 
 
@@ -156,3 +161,49 @@ class RedisServer:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=20)
+
+
+class Visitor:
+    """One browser: a cookie jar shared by every server it talks to (as behind a load balancer)."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self, jar=None):
+        import http.cookiejar
+
+        class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
+            """Send the production (Secure) cookies over plain http to 127.0.0.1, as a TLS proxy would."""
+            def return_ok_secure(self, cookie, request):
+                return True
+        self.jar = jar if jar is not None else http.cookiejar.CookieJar(policy=LoopbackPolicy())
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirect)
+
+    def copy(self) -> "Visitor":
+        """Another browser holding a copy of this one's cookies (a copied or stolen cookie)."""
+        import copy
+        import http.cookiejar
+        jar = http.cookiejar.CookieJar(policy=self.jar._policy)
+        for cookie in self.jar:
+            jar.set_cookie(copy.copy(cookie))
+        return Visitor(jar)
+
+    def request(self, url: str, data: dict | None = None, timeout: float = 30):
+        """(status, body, headers) without following redirects; HTTP errors are answers too."""
+        import urllib.error
+        import urllib.parse
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(url, data=body, timeout=timeout) as response:
+                return response.status, response.read().decode(), response.headers
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read().decode(), error.headers
+
+    def post_form(self, url: str, data: dict, page: str | None = None):
+        import re
+        status, html, _ = self.request(page or url)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+        assert token, f"no CSRF token on {page or url} ({status})"
+        return self.request(url, {**data, "csrf_token": token[1]})

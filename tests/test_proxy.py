@@ -9,15 +9,20 @@ from conftest import make_app, post_form
 @pytest.fixture
 def proxied_app(app, tmp_path):
     """make(count): an app on the suite's database with PROXY_COUNT=count and a low login limit."""
-    from course.extensions import limiter
+    from course.extensions import db, limiter
+    made = []
 
     def make(count: int):
         new = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PROXY_COUNT=count,
                        LOGIN_RATE_LIMIT="2 per minute")
         new.add_url_rule("/_wie", "wie", lambda: f"{request.remote_addr} {request.scheme} {request.is_secure} {request.host}")
+        made.append(new)
         return new
     yield make
     limiter.reset()
+    for new in made:  # close this app's own database connections
+        with new.app_context():
+            db.engine.dispose()
 
 
 def failed_logins(app, forwarded_for: str, times: int) -> list[int]:
