@@ -29,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
 
     _load_course(app)
+    from . import outage
+    outage.register(app)  # the 503 page and the retry after a database restart (see course/outage.py)
     _trust_proxies(app)
 
     from .views import account, admin, auth, certificates, learn, main, manage, quiz

@@ -70,7 +70,8 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_I18N_ENABLED": False,  # use WTForms' own Dutch messages; Flask-Babel is not needed
         # No pre-ping: it costs a round trip per request. Recycle connections instead, so one that a
-        # database restart or a proxy cut is dropped within minutes.
+        # proxy cut is dropped within minutes; after a database restart the first request that meets a
+        # dead connection is run again (course/outage.py).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 300},
     }
 
