@@ -689,10 +689,10 @@ def run(args, tmp: Path, cleanup: Cleanup) -> int:
     learner, manager = Client(server.port), Client(server.port)
     learner.login(fixture.learner_email)
     manager.login("manager@bench.nl")
-    hello = ("hello-world `/gezond`", "/gezond", None, "text/plain")
+    hello = ("hello-world `/gezond`", "/gezond", None, "application/json")
     pages = [
         # The floor for any page behind the login: the same route, with a learner's login cookie to read.
-        ("hello-world `/gezond` with a login cookie", "/gezond", learner, "text/plain"),
+        ("hello-world `/gezond` with a login cookie", "/gezond", learner, "application/json"),
         ("home `/` (logged in)", "/", learner, "text/html"),
         ("course overview `/cursus/`", "/cursus/", learner, "text/html"),
         (f"lesson `{fixture.lesson_path}`", fixture.lesson_path, learner, "text/html"),

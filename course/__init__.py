@@ -37,6 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
 
     _load_course(app)
+    from . import outage
+    outage.register(app)  # the 503 page and the retry after a database restart (see course/outage.py)
+    _trust_proxies(app)
 
     from . import web
     web.install_converters(app)
@@ -50,6 +53,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.register(app)
     _configure_logging(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT proxies, take the client's address, scheme and host from their X-Forwarded-*
+    headers (the last PROXY_COUNT entries only: anything before those is the client's own claim).
+    Without it every client would share the proxy's address, and so one rate-limit count."""
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _configure_logging(app: Flask) -> None:

@@ -38,6 +38,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     return {
         "PRODUCTION": production,
+        "PROXY_COUNT": _proxy_count(env.get("PROXY_COUNT", "")),
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -78,9 +79,35 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_I18N_ENABLED": False,  # use WTForms' own Dutch messages; Flask-Babel is not needed
         # No pre-ping: it costs a round trip per request. Recycle connections instead, so one that a
-        # database restart or a proxy cut is dropped within minutes.
+        # proxy cut is dropped within minutes; after a database restart the first request that meets a
+        # dead connection is run again (course/outage.py).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 300},
     }
+
+
+def rate_limit_warning(workers: int, env: dict[str, str]) -> str | None:
+    """A start-up warning when, in production, several workers keep rate-limit counts in their own memory."""
+    production = env.get("FLASK_ENV", env.get("APP_ENV", "")).lower() == "production"
+    storage = env.get("RATELIMIT_STORAGE_URI", "") or "memory://"
+    if not production or workers <= 1 or not _bool(env.get("RATELIMIT_ENABLED"), default=True):
+        return None
+    if not storage.startswith("memory://"):
+        return None
+    return (f"Let op: {workers} workers met RATELIMIT_STORAGE_URI={storage}: elke worker telt de rate limits "
+            f"apart, dus een limiet geldt tot {workers} keer. Zet RATELIMIT_STORAGE_URI=redis://host:6379/0. "
+            f"(Each of the {workers} workers counts rate limits on its own; set RATELIMIT_STORAGE_URI to a shared "
+            "storage such as redis://host:6379/0.)")
+
+
+def _proxy_count(value: str) -> int:
+    """How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: believe none)."""
+    value = value.strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(
+            f"PROXY_COUNT moet een heel getal zijn (0 of meer), niet {value!r}: het aantal proxy's voor de app "
+            "(meestal 1 achter een TLS-proxy, 0 zonder proxy)."
+        )
+    return int(value)
 
 
 def _local_secret(instance: Path) -> str:

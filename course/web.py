@@ -23,6 +23,8 @@ ERROR_TEXTS = {
     429: ("Even rustig aan", "Je hebt dit te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Je gegevens zijn niet kwijt. Probeer het over een "
                               "paar minuten opnieuw."),
+    503: ("Even niet bereikbaar", "Het leerplatform is even niet bereikbaar. Je gegevens zijn niet kwijt. Probeer "
+                                  "het over een minuut opnieuw."),
 }
 
 

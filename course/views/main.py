@@ -20,8 +20,9 @@ def index():
 
 @bp.get("/gezond")
 def health():
-    """A tiny page for load balancers and as the hello-world baseline in the load benchmark."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    """For load balancers: 200 when the database answers, 503 when not (also the load benchmark's baseline)."""
+    from ..outage import health
+    return health()
 
 
 @bp.get("/privacy")
