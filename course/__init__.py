@@ -6,14 +6,14 @@ import sys
 
 from flask import Flask
 
-from .config import ROOT, ConfigError, from_environment
+from course.config import ROOT, ConfigError, from_environment
 
 
 class CourseApp(Flask):
     """Flask, with error logs that carry no personal data (see security.describe_exception)."""
 
     def log_exception(self, exc_info) -> None:
-        from .security import describe_exception
+        from course.web.security import describe_exception
         self.logger.error("Onverwachte fout: %s", describe_exception(exc_info))
 
 
@@ -25,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from course.extensions import csrf, db, limiter, login_manager, migrate
     db.init_app(app)
     limiter.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -37,32 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
 
     _load_course(app)
-    from . import outage
-    outage.register(app)  # the 503 page and the retry after a database restart (see course/outage.py)
-    _trust_proxies(app)
-
-    from . import web
-    web.install_converters(app)
-    from .views import account, admin, auth, certificates, learn, main, manage, quiz
-    for module in (main, auth, account, learn, quiz, certificates, manage, admin):
-        app.register_blueprint(module.bp)
-
-    from . import cli, security
+    from course import cli, web
+    web.init_app(app)
     cli.register(app)
-    web.register(app)
-    security.register(app)
     _configure_logging(app)
     return app
-
-
-def _trust_proxies(app: Flask) -> None:
-    """Behind PROXY_COUNT proxies, take the client's address, scheme and host from their X-Forwarded-*
-    headers (the last PROXY_COUNT entries only: anything before those is the client's own claim).
-    Without it every client would share the proxy's address, and so one rate-limit count."""
-    count = app.config.get("PROXY_COUNT", 0)
-    if count:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _configure_logging(app: Flask) -> None:
@@ -79,7 +58,7 @@ def _configure_logging(app: Flask) -> None:
 
 def _load_course(app: Flask) -> None:
     """Load and validate the course once; broken content stops the start with every problem listed."""
-    from .catalog import ContentError, load_catalog
+    from course.catalog import ContentError, load_catalog
     try:
         app.extensions["course"] = load_catalog(app.config["CONTENT_DIR"], app.config["QUIZ_DIR"],
                                                 min_items_per_lesson=app.config["QUIZ_MIN_ITEMS_PER_LESSON"])

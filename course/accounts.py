@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from .errors import EmailTaken, InvalidToken
-from .models import User, new_session_token
-from .text import clean_name
+from course.errors import EmailTaken, InvalidToken
+from course.models import User, new_session_token
+from course.text import clean_name
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -138,7 +138,7 @@ def user_for_reset_token(session: Session, secret_key: str, token: str, max_age:
 
 def export_data(session: Session, user: User) -> dict:
     """Everything the platform stores about a learner, as JSON-ready data (AVG right of access)."""
-    from .models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, Team,
+    from course.models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, Team,
                          TeamMembership)
 
     def when(value):
@@ -177,7 +177,7 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
     """
     from sqlalchemy import delete, update
 
-    from .models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, TeamManager,
+    from course.models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, TeamManager,
                          TeamMembership)
     # Explicit deletes: the database's ON DELETE rules do the same (on SQLite through the pragma
     # in extensions.py), but removing someone's data must not depend on a connection setting.

@@ -10,13 +10,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .catalog import Course, Module, Quiz
-from .certificates import issue_for_completion
-from .catalog.questions import QUESTION_TYPES, AnswerError, Question, ReviewRow
-from .errors import NotFound, QuizLocked, TamperedAnswers
-from .itemstats import item_rows
-from .models import ModuleCompletion, QuizAttempt, User, utcnow
-from .progress import completed_lessons
+from course.catalog import Course, Module, Quiz
+from course.certificates import issue_for_completion
+from course.catalog.questions import QUESTION_TYPES, AnswerError, Question, ReviewRow
+from course.errors import NotFound, QuizLocked, TamperedAnswers
+from course.itemstats import item_rows
+from course.models import ModuleCompletion, QuizAttempt, User, utcnow
+from course.progress import completed_lessons
 
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from .models import AuditEvent, Team, User
+from course.models import AuditEvent, Team, User
 
 PER_PAGE = 50
 

@@ -20,10 +20,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .catalog import Course, Module
-from .errors import AlreadyRevoked, NotFound
-from .models import Certificate, ModuleCompletion, User, utcnow
-from .text import dutch_date, slugify
+from course.catalog import Course, Module
+from course.errors import AlreadyRevoked, NotFound
+from course.models import Certificate, ModuleCompletion, User, utcnow
+from course.text import dutch_date, slugify
 
 # No look-alikes: without 0/O, 1/I/L.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -13,15 +13,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import accounts, certificates, itemstats, teams
-from .backup import BackupError, backup as run_backup, restore as run_restore
-from .catalog import ContentError, get_course, load_catalog
-from .catalog.loader import MIN_ITEMS_PER_LESSON, describe
-from .config import ROOT
-from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_data
-from .errors import DomainError
-from .extensions import db
-from .models import ORGANISATION_KINDS, Team
+from course import accounts, certificates, itemstats, teams
+from course.backup import BackupError, backup as run_backup, restore as run_restore
+from course.catalog import ContentError, load_catalog
+from course.catalog.loader import MIN_ITEMS_PER_LESSON, describe
+from course.config import ROOT
+from course.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_data
+from course.errors import DomainError
+from course.extensions import db
+from course.models import ORGANISATION_KINDS, Team
 
 
 @click.group()
@@ -47,7 +47,7 @@ def check_content():
 @with_appcontext
 def demo_data():
     """Maak de demo-accounts aan (als ze nog niet bestaan) en toon ze."""
-    create_demo_data(db.session, get_course())
+    create_demo_data(db.session, current_app.extensions["course"])
     click.echo("Demo-accounts (wachtwoord voor allemaal: %s):" % DEMO_PASSWORD)
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.email:<24} {account.role} ({account.name})")
@@ -169,7 +169,7 @@ quiz = AppGroup("quiz", help="Quizzen: vraagstatistiek.")
               help="Schrijf de statistiek per vraag ook naar dit CSV-bestand.")
 def quiz_stats(csv_path: Path | None):
     """Toon per module de slaagkans en scores, en per vraag de signalen."""
-    stats = [itemstats.module_stats(db.session, m) for m in get_course().modules if m.quiz]
+    stats = [itemstats.module_stats(db.session, m) for m in current_app.extensions["course"].modules if m.quiz]
     for s in stats:
         rate = "–" if s.pass_rate is None else f"{100 * s.pass_rate:.0f}%"
         click.echo(f"Module {s.module.number}: {s.attempts} pogingen van {s.learners} cursisten, geslaagd {rate}")

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from . import accounts
-from .catalog import Course
-from .progress import mark_lesson_done
+from course import accounts
+from course.catalog import Course
+from course.progress import mark_lesson_done
 
 DEMO_PASSWORD = "gehecht-en-veilig"
 
@@ -59,7 +59,7 @@ def _practice_attempts(session: Session, course: Course) -> None:
     """
     import random
 
-    from . import attempts
+    from course import attempts
     module = course.modules[0]
     if module.quiz is None:
         return
@@ -92,8 +92,8 @@ def _demo_team(session: Session) -> None:
     """An organisation with one team: the manager leads it, both learners are members."""
     from sqlalchemy import select
 
-    from . import teams
-    from .models import Organisation
+    from course import teams
+    from course.models import Organisation
     if session.scalar(select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)):
         return
     organisation = teams.create_organisation(session, None, DEMO_ORGANISATION)

@@ -19,8 +19,8 @@ from typing import Any, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .catalog import Module
-from .models import QuizAttempt, QuizItemResult
+from course.catalog import Module
+from course.models import QuizAttempt, QuizItemResult
 
 TOO_EASY, TOO_HARD = 0.90, 0.30  # facility above / below: the item hardly tells learners apart
 MIN_ATTEMPTS = 10  # below this an item's figures are shown but not judged

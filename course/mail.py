@@ -11,9 +11,10 @@ import smtplib
 import sys
 import threading
 from email.message import EmailMessage
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from flask import Flask
+if TYPE_CHECKING:  # the outbox is handed the app; the mail code itself knows no HTTP
+    from flask import Flask
 
 log = logging.getLogger("course.mail")
 
@@ -48,11 +49,11 @@ class Outbox:
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
-        self._ready: list[tuple[Flask, str, Callable[[], None], int]] = []
+        self._ready: list[tuple["Flask", str, Callable[[], None], int]] = []
         self._pending = 0
         self._thread: threading.Thread | None = None
 
-    def submit(self, app: Flask, kind: str, job: Callable[[], None]) -> None:
+    def submit(self, app: "Flask", kind: str, job: Callable[[], None]) -> None:
         """Queue a job; it runs as soon as the sender thread is free."""
         with self._condition:
             self._pending += 1
@@ -73,14 +74,14 @@ class Outbox:
                 app, kind, job, attempt = self._ready.pop(0)
             self._attempt(app, kind, job, attempt)
 
-    def _attempt(self, app: Flask, kind: str, job: Callable[[], None], attempt: int) -> None:
+    def _attempt(self, app: "Flask", kind: str, job: Callable[[], None], attempt: int) -> None:
         delays = app.config.get("MAIL_RETRY_DELAYS", (30, 120, 600))
         try:
             with app.app_context():
                 try:
                     job()
                 finally:
-                    from .extensions import db
+                    from course.extensions import db
                     db.session.remove()
         except Exception as error:  # any failure: log without personal data, retry later
             if attempt < len(delays):

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from course.extensions import db
 
 
 def utcnow() -> datetime:

@@ -11,8 +11,8 @@ from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .catalog import Course, Lesson, Module
-from .models import Certificate, LessonProgress, ModuleCompletion, User
+from course.catalog import Course, Lesson, Module
+from course.models import Certificate, LessonProgress, ModuleCompletion, User
 
 
 def completed_lessons(session: Session, user: User) -> dict[tuple[str, str], datetime]:

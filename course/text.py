@@ -21,7 +21,7 @@ from datetime import date
 
 from babel.dates import format_date
 
-from .errors import InvalidName
+from course.errors import InvalidName
 
 APOSTROPHES = "'’‘ʼ`"
 HYPHENS = "-‐‑–"

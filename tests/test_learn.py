@@ -183,7 +183,7 @@ def test_lesson_page_is_one_query_and_knows_what_is_done(client, app, learner, c
 
 def test_lesson_page_asks_separately_when_the_user_came_without_the_lesson(client, app, learner, monkeypatch, count_queries):
     """If something loaded the user before the lesson could be asked for, the page asks on its own."""
-    from course.views import learn
+    from course.web.views import learn
     mark_done(client, "eerste-module", "les-2")
     monkeypatch.setattr(learn, "ask_with_login", lambda module_slug, lesson_slug: None)
     with count_queries() as queries:

@@ -211,7 +211,7 @@ def test_one_password_rule_for_change_and_reset(client, app, learner, password):
 
 
 def test_error_log_has_no_path_or_exception_text(app, client, caplog, monkeypatch):
-    from course.views import main
+    from course.web.views import main
     caplog.set_level(logging.ERROR)
 
     def broken(*args, **kwargs):

@@ -8,9 +8,9 @@ from flask import render_template, render_template_string
 from course import teams
 from course.extensions import db
 from course.models import Organisation, User
-from course import shared_pages
-from course.shared_pages import SharedPageError
-from course.views import learn
+from course.web import shared_pages
+from course.web.shared_pages import SharedPageError
+from course.web.views import learn
 from conftest import PASSWORD, csrf_token
 
 LESSON = "/cursus/eerste-module/les-2"

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from .questions import Question
+from course.catalog.questions import Question
 
 
 @dataclass(frozen=True)

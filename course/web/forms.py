@@ -9,9 +9,9 @@ from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from . import text
-from .accounts import password_problem
-from .models import ORGANISATION_KINDS
+from course import text
+from course.accounts import password_problem
+from course.models import ORGANISATION_KINDS
 
 CSRF_MESSAGE = (
     "Dit formulier was verlopen (of is vanaf een andere pagina verstuurd). Je gegevens staan er nog: "

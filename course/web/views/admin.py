@@ -2,14 +2,14 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import accounts, audit, itemstats, teams
-from ..catalog import get_course
-from ..errors import AlreadyExists
-from ..extensions import db
-from ..forms import ActionForm, ManagerForm, OrganisationForm, TeamForm
-from ..models import Organisation, Team, User
-from ..policy import admin_required
-from . import attachment
+from course import accounts, audit, itemstats, teams
+from course.web.helpers import get_course
+from course.errors import AlreadyExists
+from course.extensions import db
+from course.web.forms import ActionForm, ManagerForm, OrganisationForm, TeamForm
+from course.models import Organisation, Team, User
+from course.web.policy import admin_required
+from course.web.helpers import attachment
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 

@@ -1,4 +1,9 @@
-"""Request-level wiring: user loading, template helpers and Dutch error pages."""
+"""The web layer: everything that knows HTTP. The domain modules beside this package never import Flask.
+
+init_app wires it up: the WSGI layers (database outage, trusted proxies), the URL converter, the
+blueprints in views/, the login loader, template helpers, the Dutch error pages and the security
+headers and request log (security.py).
+"""
 from __future__ import annotations
 
 import secrets
@@ -10,10 +15,10 @@ from werkzeug.routing import IntegerConverter
 
 from sqlalchemy import bindparam, exists, select
 
-from .errors import NotFound
-from .extensions import db, login_manager
-from .models import LessonProgress, TeamManager, User
-from .text import dutch_date
+from course.errors import NotFound
+from course.extensions import db, login_manager
+from course.models import LessonProgress, TeamManager, User
+from course.text import dutch_date
 
 ERROR_TEXTS = {
     400: ("Dat ging niet goed", "Je verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
@@ -43,6 +48,29 @@ class DatabaseId(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def init_app(app: Flask) -> None:
+    """Attach the whole web layer to the app."""
+    from course.web import outage, security
+    from course.web.views import account, admin, auth, certificates, learn, main, manage, quiz
+    outage.register(app)  # the 503 page and the retry after a database restart (see outage.py)
+    _trust_proxies(app)
+    install_converters(app)
+    for module in (main, auth, account, learn, quiz, certificates, manage, admin):
+        app.register_blueprint(module.bp)
+    register(app)
+    security.register(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT proxies, take the client's address, scheme and host from their X-Forwarded-*
+    headers (the last PROXY_COUNT entries only: anything before those is the client's own claim).
+    Without it every client would share the proxy's address, and so one rate-limit count."""
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def install_converters(app: Flask) -> None:
@@ -116,7 +144,7 @@ def register(app: Flask) -> None:
     def inject():
         from flask_login import current_user
 
-        from .catalog import get_course
+        from course.web.helpers import get_course
         return {"course": get_course(), "is_manager": viewer_flags(current_user)["is_manager"],
                 "links": _layout_links(request.script_root)}
 
@@ -124,7 +152,7 @@ def register(app: Flask) -> None:
 
     @app.template_filter("dutch_hours")
     def dutch_hours(value) -> str:
-        from .certificates import format_hours
+        from course.certificates import format_hours
         return format_hours(value)
 
     @app.errorhandler(NotFound)

@@ -2,10 +2,10 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import certificates
-from ..extensions import db, limiter
-from ..forms import ActionForm
-from . import attachment, read_only
+from course import certificates
+from course.extensions import db, limiter
+from course.web.forms import ActionForm
+from course.web.helpers import pdf_response, read_only
 
 bp = Blueprint("certificates", __name__)
 
@@ -16,12 +16,6 @@ def _verify_limit() -> str:
 
 # Both ways into the verification page share one budget per visitor, against guessing codes.
 verify_limit = limiter.shared_limit(_verify_limit, scope="verify")
-
-
-def pdf_response(certificate):
-    data = certificates.CertificateData.of(certificate)
-    pdf = certificates.render_pdf(data, current_app.config["BASE_URL"])
-    return attachment(pdf, "application/pdf", certificates.filename(data))
 
 
 @bp.get("/certificaten/")

@@ -1,13 +1,14 @@
 """Registration, login, logout and password reset."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from .. import accounts
-from ..errors import EmailTaken, InvalidToken
-from ..extensions import db, limiter
-from ..forms import ActionForm, ForgotForm, LoginForm, RegisterForm, ResetForm
-from ..mail import outbox, send_mail
-from ..policy import safe_next
+from course import accounts
+from course.errors import EmailTaken, InvalidToken
+from course.extensions import db, limiter
+from course.web.forms import ActionForm, ForgotForm, LoginForm, RegisterForm, ResetForm
+from course.mail import outbox, send_mail
+from course.web.helpers import start_session
+from course.web.policy import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -15,12 +16,6 @@ bp = Blueprint("auth", __name__)
 def _limit(name: str):
     """A rate limit from the settings, applied to POSTs only (reading a form is never limited)."""
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
-
-
-def start_session(user) -> None:
-    """Log the user in on a fresh session, so nothing from before login carries over."""
-    session.clear()
-    login_user(user)
 
 
 @bp.route("/registreren", methods=["GET", "POST"])

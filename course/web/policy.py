@@ -36,9 +36,9 @@ def managed_team_or_404(team_id: int):
 
     Every manager page and export goes through here, so another team's id in a URL reveals nothing.
     """
-    from .extensions import db
-    from .models import Team
-    from .teams import can_manage
+    from course.extensions import db
+    from course.models import Team
+    from course.teams import can_manage
     team = db.session.get(Team, team_id)
     if team is None or not current_user.is_authenticated or not can_manage(db.session, current_user, team):
         abort(404)

@@ -22,7 +22,7 @@ import logging
 from flask import Flask, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
-from .extensions import db, login_manager
+from course.extensions import db, login_manager
 
 RETRY_AFTER_SECONDS = 30
 _RETRY = "course.retry_after_disconnect"  # set by the error handler: run this request again
@@ -87,7 +87,7 @@ def database_answers() -> bool:
 
 
 def unavailable_response():
-    from .web import ERROR_TEXTS
+    from course.web import ERROR_TEXTS
     title, text = ERROR_TEXTS[503]
     response = make_response(render_template("error.html", code=503, title=title, text=text), 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -2,10 +2,10 @@
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
-from ..catalog import get_course
-from ..extensions import db
-from ..progress import course_progress
-from . import read_only
+from course.web.helpers import get_course
+from course.extensions import db
+from course.progress import course_progress
+from course.web.helpers import read_only
 
 bp = Blueprint("main", __name__)
 
@@ -21,7 +21,7 @@ def index():
 @bp.get("/gezond")
 def health():
     """For load balancers: 200 when the database answers, 503 when not (also the load benchmark's baseline)."""
-    from ..outage import health
+    from course.web.outage import health
     return health()
 
 

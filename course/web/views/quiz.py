@@ -2,11 +2,11 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import attempts
-from ..catalog import get_course
-from ..errors import QuizLocked, TamperedAnswers
-from ..extensions import db
-from ..forms import ActionForm
+from course import attempts
+from course.web.helpers import get_course
+from course.errors import QuizLocked, TamperedAnswers
+from course.extensions import db
+from course.web.forms import ActionForm
 
 bp = Blueprint("quiz", __name__, url_prefix="/cursus/<module_slug>/quiz")
 

@@ -1,9 +1,17 @@
-"""Blueprints, one per area; helpers they share."""
+"""What the views share: the loaded course, downloads, read-only pages, starting a session, PDF answers."""
 from functools import wraps
 
-from flask import current_app
+from flask import current_app, session
+from flask_login import login_user
 
-from ..extensions import db
+from course import certificates
+from course.catalog import Course
+from course.extensions import db
+
+
+def get_course() -> Course:
+    """Return the course loaded at start-up for the current app."""
+    return current_app.extensions["course"]
 
 
 def attachment(data: bytes | str, mimetype: str, filename: str):
@@ -27,3 +35,16 @@ def read_only(view):
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return view(*args, **kwargs)
     return wrapper
+
+
+def start_session(user) -> None:
+    """Log the user in on a fresh session, so nothing from before login carries over."""
+    session.clear()
+    login_user(user)
+
+
+def pdf_response(certificate):
+    """A certificate as a PDF download, drawn from its frozen data."""
+    data = certificates.CertificateData.of(certificate)
+    pdf = certificates.render_pdf(data, current_app.config["BASE_URL"])
+    return attachment(pdf, "application/pdf", certificates.filename(data))

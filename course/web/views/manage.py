@@ -3,16 +3,16 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import audit, certificates, teams
-from ..progress import Status
-from ..text import slugify
-from ..catalog import get_course
-from ..errors import InvitationProblem
-from ..extensions import db, limiter
-from ..forms import ActionForm, TargetDateForm
-from ..policy import managed_team_or_404
-from . import attachment
-from .certificates import pdf_response
+from course import audit, certificates, teams
+from course.progress import Status
+from course.text import slugify
+from course.web.helpers import get_course
+from course.errors import InvitationProblem
+from course.extensions import db, limiter
+from course.web.forms import ActionForm, TargetDateForm
+from course.web.policy import managed_team_or_404
+from course.web.helpers import attachment
+from course.web.helpers import pdf_response
 
 bp = Blueprint("manage", __name__, url_prefix="/teams")
 

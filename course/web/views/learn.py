@@ -2,13 +2,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..catalog import get_course
-from ..extensions import db
-from ..forms import ActionForm
-from ..progress import course_progress, is_lesson_done, mark_lesson_done
-from ..shared_pages import render_shared
-from ..web import ask_with_login, viewer_flags
-from . import read_only
+from course.web.helpers import get_course
+from course.extensions import db
+from course.web.forms import ActionForm
+from course.progress import course_progress, is_lesson_done, mark_lesson_done
+from course.web.shared_pages import render_shared
+from course.web import ask_with_login, viewer_flags
+from course.web.helpers import read_only
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
 

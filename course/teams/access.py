@@ -1,0 +1,44 @@
+"""Who may see what: managers of a team, an administrator's view of every team, a team's members."""
+from __future__ import annotations
+
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager
+
+from course.errors import NotFound
+from course.models import Organisation, Team, TeamManager, TeamMembership, User
+
+
+def is_manager(session: Session, user: User, team: Team) -> bool:
+    return session.scalar(select(TeamManager.id).where(TeamManager.team_id == team.id,
+                                                       TeamManager.user_id == user.id)) is not None
+
+
+def can_manage(session: Session, user: User, team: Team) -> bool:
+    """Managers of the team and administrators may see a team's pages and exports."""
+    return bool(user.is_admin) or is_manager(session, user, team)
+
+
+def managed_teams(session: Session, user: User) -> list[Team]:
+    """The teams a user manages (every team, for an administrator), by organisation and name."""
+    query = (select(Team).join(Organisation).options(contains_eager(Team.organisation))
+             .order_by(Organisation.name, Team.name))
+    if not user.is_admin:
+        query = query.join(TeamManager, TeamManager.team_id == Team.id).where(TeamManager.user_id == user.id)
+    return list(session.scalars(query))
+
+
+
+
+def teams_of_member(session: Session, user: User) -> list[Team]:
+    return list(session.scalars(select(Team).join(TeamMembership, TeamMembership.team_id == Team.id)
+                                .where(TeamMembership.user_id == user.id).order_by(Team.name)))
+
+
+def member_of(session: Session, team: Team, user_id: int) -> User:
+    """A member of this team; NotFound for anyone else."""
+    user = session.scalar(select(User).join(TeamMembership, TeamMembership.user_id == User.id)
+                          .where(TeamMembership.team_id == team.id, User.id == user_id))
+    if user is None:
+        raise NotFound()
+    return user

@@ -1,0 +1,91 @@
+"""Setting up: organisations, teams and their managers (the administrator's work)."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from course.errors import AlreadyExists, NotFound
+from course.audit import record as record_audit
+from course.text import clean_name
+from course.models import Organisation, Team, TeamManager, User, utcnow
+from course.teams.access import is_manager
+
+INVITE_DAYS = 14  # how long an invitation link works
+
+
+def create_organisation(session: Session, actor: User | None, name: str, kind: str = "kinderopvang") -> Organisation:
+    """Create an organisation; raise AlreadyExists if the name is taken, InvalidName if it breaks the rule."""
+    name = clean_name(name, group=True)
+    if session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
+        raise AlreadyExists(f"Er bestaat al een organisatie met de naam ‘{name}’.")
+    organisation = Organisation(name=name, kind=kind)
+    session.add(organisation)
+    session.flush()
+    record_audit(session, actor, "organisatie aangemaakt", detail=name)
+    session.commit()
+    return organisation
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def create_team(session: Session, actor: User | None, organisation: Organisation, name: str) -> Team:
+    """Create a team with a fresh invitation link; raise AlreadyExists on a duplicate name."""
+    name = clean_name(name, group=True)
+    if session.scalar(select(Team.id).where(Team.organisation_id == organisation.id,
+                                            func.lower(Team.name) == name.lower())):
+        raise AlreadyExists(f"{organisation.name} heeft al een team met de naam ‘{name}’.")
+    team = Team(organisation_id=organisation.id, name=name, invite_token=new_invite_token(),
+                invite_expires_at=utcnow() + timedelta(days=INVITE_DAYS))
+    session.add(team)
+    session.flush()
+    record_audit(session, actor, "team aangemaakt", team=team, detail=f"{organisation.name} / {name}")
+    session.commit()
+    return team
+
+
+def appoint_manager(session: Session, actor: User | None, team: Team, user: User) -> bool:
+    """Make user a manager of team; False if they already were."""
+    if is_manager(session, user, team):
+        return False
+    session.add(TeamManager(team_id=team.id, user_id=user.id))
+    record_audit(session, actor, "leidinggevende benoemd", team=team, subject=user)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def revoke_manager(session: Session, actor: User, team: Team, user: User) -> None:
+    row = session.scalar(select(TeamManager).where(TeamManager.team_id == team.id, TeamManager.user_id == user.id))
+    if row is None:
+        raise NotFound()
+    session.delete(row)
+    record_audit(session, actor, "leidinggevende ingetrokken", team=team, subject=user)
+    session.commit()
+
+
+def managers_of(session: Session, team: Team) -> list[User]:
+    return list(session.scalars(select(User).join(TeamManager, TeamManager.user_id == User.id)
+                                .where(TeamManager.team_id == team.id).order_by(User.name)))
+
+
+def find_organisation(session: Session, name_or_id: str) -> Organisation | None:
+    """The organisation with this number, or with this name (compared case-insensitively)."""
+    if name_or_id.isdigit() and len(name_or_id) < 10:
+        return session.get(Organisation, int(name_or_id))
+    return session.scalar(select(Organisation).where(func.lower(Organisation.name) == name_or_id.strip().lower()))
+
+
+def organisations_with_team_counts(session: Session) -> list[tuple[Organisation, int]]:
+    """Every organisation with its number of teams, by name, in one query."""
+    return [(organisation, n) for organisation, n in session.execute(
+        select(Organisation, func.count(Team.id)).outerjoin(Team, Team.organisation_id == Organisation.id)
+        .group_by(Organisation.id).order_by(Organisation.name))]
