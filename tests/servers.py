@@ -143,20 +143,24 @@ class RedisServer:
     def __init__(self):
         if not Path(REDIS_SERVER).exists():
             missing("redis-server (apt-get install redis-server)")
+        import redis
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                                          "--appendonly", "no", "--daemonize", "no"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import redis
         client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        client.close()
+        try:
+            for _ in range(100):
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+            self.stop()
+            raise AssertionError(f"redis-server does not answer on port {self.port}")
+        finally:
+            client.close()
 
     def stop(self) -> None:
         self.process.terminate()
