@@ -17,7 +17,7 @@ def base_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RATELIMIT_", "WEB_CONCURRENCY"))}
     return {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.sqlite'}",
             "CONTENT_DIR": str(FIXTURES / "content"), "QUIZ_DIR": str(FIXTURES / "quizzes"),
-            "SECRET_KEY": "een-geheime-sleutel-voor-de-test", "FLASK_ENV": "production"}
+            "QUIZ_MIN_ITEMS_PER_LESSON": "1", "SECRET_KEY": "een-geheime-sleutel-voor-de-test", "FLASK_ENV": "production"}
 
 
 def start_output(env, *args) -> str:
@@ -102,7 +102,7 @@ def app_for(env):
     from course import create_app
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"].replace(
         "postgresql://", "postgresql+psycopg://"), "SECRET_KEY": "x", "CONTENT_DIR": env["CONTENT_DIR"],
-        "QUIZ_DIR": env["QUIZ_DIR"]})
+        "QUIZ_DIR": env["QUIZ_DIR"], "QUIZ_MIN_ITEMS_PER_LESSON": 1})
 
 
 def test_two_servers_share_sessions_certificates_and_rate_limits(pg_env, redis_server, servers):
