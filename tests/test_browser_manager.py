@@ -9,8 +9,7 @@ from pypdf import PdfReader
 from course import teams
 from course.extensions import db
 from course.models import Organisation, User
-from conftest import A11y
-from test_browser_certificate import pass_quiz
+from conftest import A11y, pass_quiz
 
 pytestmark = pytest.mark.browser
 

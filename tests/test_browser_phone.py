@@ -8,7 +8,7 @@ from course import accounts, certificates
 from course.extensions import db
 from course.models import User
 from course.progress import mark_lesson_done
-from test_certificates import complete_module
+from conftest import complete_module
 
 pytestmark = pytest.mark.browser
 

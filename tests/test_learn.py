@@ -81,7 +81,7 @@ def test_after_the_lessons_the_quiz_is_the_next_step(client, app, learner):
 
 
 def test_after_the_quiz_the_next_module_follows(client, app, learner):
-    from test_certificates import complete_module
+    from conftest import complete_module
     complete_module(app, learner)
     assert client.get("/cursus/verder").headers["Location"] == "/cursus/tweede-module/les-1"
     html = client.get("/").get_data(as_text=True)
