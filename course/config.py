@@ -80,7 +80,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "WTF_I18N_ENABLED": False,  # use WTForms' own Dutch messages; Flask-Babel is not needed
         # No pre-ping: it costs a round trip per request. Recycle connections instead, so one that a
         # proxy cut is dropped within minutes; after a database restart the first request that meets a
-        # dead connection is run again (course/outage.py).
+        # dead connection is run again (course/web/outage.py).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 300},
     }
 

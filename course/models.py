@@ -5,8 +5,8 @@ import secrets
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, exists, text
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from course.extensions import db
 
@@ -35,10 +35,8 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    # Filled in by the login query (course.web.load_user), not stored: whether this user manages a
-    # team (for the menu) and, on a lesson page, whether they finished that lesson (None: not asked).
-    manages_teams = False
-    lesson_done = None
+    # manages_teams (for the menu) is a column_property defined below TeamManager: the login query
+    # loads it with the user, in the same statement.
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
@@ -227,3 +225,9 @@ class AuditEvent(db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     detail: Mapped[str] = mapped_column(String(500), default="")
+
+
+# Whether a user manages at least one team: the menu needs it on every page, so the login query
+# loads it with the user (undefer) instead of asking a second time. Deferred elsewhere: a list of
+# 500 team members does not need it.
+User.manages_teams = column_property(exists().where(TeamManager.user_id == User.id), deferred=True)

@@ -169,24 +169,13 @@ def test_pages_use_few_queries_whatever_the_progress(client, app, learner, url, 
     assert few["n"] == more["n"] <= 5
 
 
-def test_lesson_page_is_one_query_and_knows_what_is_done(client, app, learner, count_queries):
-    """The page learners open most: the login query also says whether this lesson is done."""
+def test_lesson_page_is_two_small_queries_and_knows_what_is_done(client, app, learner, count_queries):
+    """The page learners open most: the login (with the menu's flag) and this lesson's state, asked explicitly."""
     with count_queries() as before:
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
-    assert before["n"] == 1 and "Je hebt deze les afgerond" not in html
+    assert before["n"] == 2 and "Je hebt deze les afgerond" not in html
     mark_done(client, "eerste-module", "les-2")
     with count_queries() as after:
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
-    assert after["n"] == 1 and "Je hebt deze les afgerond" in html
-    assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
-
-
-def test_lesson_page_asks_separately_when_the_user_came_without_the_lesson(client, app, learner, monkeypatch, count_queries):
-    """If something loaded the user before the lesson could be asked for, the page asks on its own."""
-    from course.web.views import learn
-    mark_done(client, "eerste-module", "les-2")
-    monkeypatch.setattr(learn, "ask_with_login", lambda module_slug, lesson_slug: None)
-    with count_queries() as queries:
-        html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
-    assert queries["n"] == 2 and "Je hebt deze les afgerond" in html
+    assert after["n"] == 2 and "Je hebt deze les afgerond" in html
     assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)

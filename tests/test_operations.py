@@ -190,3 +190,19 @@ def test_the_database_enforces_foreign_keys(app):
             db.session.commit()
         db.session.rollback()
         assert db.session.scalar(select(LessonProgress.id)) is None
+
+
+def test_read_only_works_whichever_side_of_login_required_it_sits(app):
+    """The mark survives functools.wraps, so a hook that runs before every decorator finds it."""
+    from flask_login import login_required
+
+    from course.web.helpers import read_only
+
+    def view():
+        return "ok"
+    above = read_only(login_required(view))
+    below = login_required(read_only(lambda: "ok"))
+    assert getattr(above, "read_only", False) and getattr(below, "read_only", False)
+    for endpoint in ("learn.lesson", "learn.overview", "main.index", "certificates.verify_code"):
+        assert getattr(app.view_functions[endpoint], "read_only", False), endpoint
+    assert not getattr(app.view_functions["learn.lesson_done"], "read_only", False)

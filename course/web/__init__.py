@@ -9,16 +9,18 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import undefer
 
 from course.errors import NotFound
 from course.extensions import db, login_manager
-from course.models import LessonProgress, TeamManager, User
+from course.models import User
 from course.text import dutch_date
+from course.web.helpers import start_read_only
 
 ERROR_TEXTS = {
     400: ("Dat ging niet goed", "Je verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
@@ -61,6 +63,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     register(app)
     security.register(app)
+    app.before_request(start_read_only)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -89,43 +92,21 @@ def _layout_links(script_root: str) -> dict[str, str]:
     return links
 
 
-@lru_cache(maxsize=2)
-def _user_statement(with_lesson: bool):
-    """Built once: this runs on every request, and building the expression costs more than the query."""
-    columns = [User, exists().where(TeamManager.user_id == User.id)]
-    if with_lesson:
-        columns.append(exists().where(LessonProgress.user_id == User.id,
-                                      LessonProgress.module_slug == bindparam("module"),
-                                      LessonProgress.lesson_slug == bindparam("lesson")))
-    return select(*columns).where(User.id == bindparam("user_id"))
-
-
-def ask_with_login(module_slug: str, lesson_slug: str) -> None:
-    """Let the login query of this request also say whether the learner finished this lesson.
-
-    The lesson page is the page learners open most; this saves it a second database round trip.
-    Call it before anything loads the user (a url_value_preprocessor); the answer lands in
-    `current_user.lesson_done`, which stays None when the user was loaded without it.
-    """
-    g.lesson_with_login = (module_slug, lesson_slug)
+@lru_cache(maxsize=1)
+def _user_statement():
+    """Built once: it runs on every request, and building it costs more than running it."""
+    return select(User).options(undefer(User.manages_teams)).where(User.id == bindparam("user_id"))
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Load the user of a login cookie, if its session token is still current."""
+    """Load the user of a login cookie, if its session token is still current (one query, with the menu's flag)."""
     user_id, _, token = session_id.partition(".")
-    if not user_id.isdigit() or not token:
+    if not user_id.isdigit() or len(user_id) > 10 or not token:
         return None
-    lesson = g.get("lesson_with_login")
-    params = {"user_id": int(user_id)}
-    if lesson:
-        params["module"], params["lesson"] = lesson
-    # The user and whether they manage a team, in one query: the menu needs both on every page.
-    row = db.session.execute(_user_statement(lesson is not None), params).first()
-    if row is None or not secrets.compare_digest(row[0].session_token, token):
+    user = db.session.scalar(_user_statement(), {"user_id": int(user_id)})
+    if user is None or not secrets.compare_digest(user.session_token, token):
         return None
-    user, user.manages_teams = row[0], row[1]
-    user.lesson_done = bool(row[2]) if lesson else None
     return user
 
 

@@ -1,7 +1,6 @@
 """What the views share: the loaded course, downloads, read-only pages, starting a session, PDF answers."""
-from functools import wraps
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import login_user
 
 from course import certificates
@@ -21,20 +20,26 @@ def attachment(data: bytes | str, mimetype: str, filename: str):
 
 
 def read_only(view):
-    """Run a view that only reads without opening a transaction (on PostgreSQL).
+    """Mark a view that only reads: it runs without opening a transaction (on PostgreSQL).
 
     Each statement then commits on its own, as in Django's default autocommit mode. Under READ
     COMMITTED every statement sees its own snapshot anyway, so a reading page sees the same data,
-    but saves the BEGIN and ROLLBACK round trips. Put it outside login_required: the user query
-    must be the first statement. Views that write must not use it: their writes would not be
-    atomic. SQLite opens no transaction for reads in the first place.
+    but saves the BEGIN and ROLLBACK round trips. Views that write must not use it: their writes
+    would not be atomic. SQLite opens no transaction for reads in the first place.
+
+    The decorator only marks the view; a before_request hook (start_read_only) switches the
+    connection before any view code or decorator runs, so its place among the decorators does not
+    matter (functools.wraps in login_required carries the mark outward).
     """
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if db.engine.dialect.name == "postgresql":
-            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        return view(*args, **kwargs)
-    return wrapper
+    view.read_only = True
+    return view
+
+
+def start_read_only() -> None:
+    """before_request: give a marked view's request an autocommit connection, before anything queries."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "read_only", False) and db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def start_session(user) -> None:

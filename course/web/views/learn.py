@@ -7,17 +7,10 @@ from course.extensions import db
 from course.web.forms import ActionForm
 from course.progress import course_progress, is_lesson_done, mark_lesson_done
 from course.web.shared_pages import render_shared
-from course.web import ask_with_login, viewer_flags
+from course.web import viewer_flags
 from course.web.helpers import read_only
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
-
-
-@bp.url_value_preprocessor
-def lesson_state_with_login(endpoint, values):
-    # Runs before login_required loads the user: one query for the learner and this lesson's state.
-    if endpoint == "learn.lesson" and values:
-        ask_with_login(values["module_slug"], values["lesson_slug"])
 
 
 def _progress():
@@ -64,9 +57,7 @@ def module(module_slug: str):
 @login_required
 def lesson(module_slug: str, lesson_slug: str):
     module, lesson = _lesson_or_404(module_slug, lesson_slug)
-    done = current_user.lesson_done
-    if done is None:  # the user was loaded before the lesson could be asked for
-        done = is_lesson_done(db.session, current_user, lesson)
+    done = is_lesson_done(db.session, current_user, lesson)
     index = module.lessons.index(lesson)
     # The page learners open most: the same HTML for everyone at this lesson with the same menu.
     return render_shared(
