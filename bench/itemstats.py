@@ -25,6 +25,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from course import create_app, itemstats  # noqa: E402
 from course.attempts import _draw  # noqa: E402
+from course.devtools import csrf_token  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import QuizAttempt, QuizItemResult, User, utcnow  # noqa: E402
 
@@ -114,7 +115,7 @@ def main() -> None:
               f"{sum(bool(i.flags) for i in stats.items)} of {len(stats.items)} items flagged")
     client = app.test_client()
     page = client.get("/inloggen").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = csrf_token(page)
     client.post("/inloggen", data={"email": "beheer@bench.nl", "password": PASSWORD, "csrf_token": token})
     assert client.get("/beheer/vragen").status_code == 200
     page_ms = timed(lambda: client.get(f"/beheer/vragen?module={module.slug}"))

@@ -21,6 +21,7 @@ from flask import render_template  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from course import accounts, create_app  # noqa: E402
+from course.devtools import csrf_token  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.web.views import learn  # noqa: E402
 
@@ -41,7 +42,7 @@ def client_on_a_lesson():
         accounts.register_user(db.session, name="Anna Bel", email="anna@bench.nl", password=PASSWORD)
     client = app.test_client()
     page = client.get("/inloggen").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = csrf_token(page)
     client.post("/inloggen", data={"email": "anna@bench.nl", "password": PASSWORD, "csrf_token": token})
     module = app.extensions["course"].modules[0]
     url = f"/cursus/{module.slug}/{module.lessons[3].slug}"

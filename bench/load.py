@@ -26,7 +26,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from course.devtools import PostgresCluster, csrf_token, free_port  # noqa: E402
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 SECRET = "load-benchmark-not-secret"
@@ -58,12 +60,6 @@ end
 
 # --------------------------------------------------------------------------------------------------
 # Small helpers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def cpu_busy(seconds: float) -> float:
@@ -119,30 +115,14 @@ class Cleanup:
 
 
 def start_postgres(tmp: Path, cleanup: Cleanup) -> str:
-    pg_bin = os.environ.get("PG_BIN") or next(
-        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True) if (p / "initdb").exists()),
-        "")
-    if not pg_bin:
-        sys.exit("No PostgreSQL server binaries found (apt-get install postgresql, or set PG_BIN).")
-    root = os.geteuid() == 0
-    folder = tmp / "pg"
-    folder.mkdir()
-    if root:
-        shutil.chown(tmp, "postgres")
-        shutil.chown(folder, "postgres")
-
-    def as_pg(*cmd, **kw):
-        full = ["runuser", "-u", "postgres", "--", *cmd] if root else list(cmd)
-        return subprocess.run(full, check=True, stdout=subprocess.DEVNULL, timeout=120, **kw)
-
-    port = free_port()
-    as_pg(f"{pg_bin}/initdb", "-D", f"{folder}/data", "-A", "trust", "-U", "postgres", "--no-sync")
-    as_pg(f"{pg_bin}/pg_ctl", "-D", f"{folder}/data", "-l", f"{folder}/log", "-w", "-o",
-          f"-p {port} -k {folder} -c listen_addresses={HOST} -c max_connections=200", "start")
-    cleanup.add("stop PostgreSQL", lambda: as_pg(f"{pg_bin}/pg_ctl", "-D", f"{folder}/data", "-m", "fast", "stop"))
-    version = subprocess.run([f"{pg_bin}/postgres", "--version"], capture_output=True, text=True, timeout=30).stdout
-    print(f"PostgreSQL cluster: {version.strip()} on {HOST}:{port} (default settings, fsync on)")
-    return f"postgresql://postgres@{HOST}:{port}/postgres"
+    """The project's throwaway cluster (course/devtools.py), with fsync on and room for many connections."""
+    try:
+        cluster = PostgresCluster("max_connections=200", fsync=True)
+    except FileNotFoundError as error:
+        sys.exit(f"No {error}.")
+    cleanup.add("stop PostgreSQL", cluster.remove)
+    print(f"PostgreSQL cluster: {cluster.version} on {HOST}:{cluster.port} (default settings, fsync on)")
+    return cluster.url
 
 
 # --------------------------------------------------------------------------------------------------
@@ -349,14 +329,6 @@ class Client:
         reply = self.post("/inloggen", {"email": email, "password": PASSWORD, "csrf_token": token})
         if reply.status != 302 or not self.cookie:
             raise RuntimeError(f"login as {email} failed: HTTP {reply.status}")
-
-
-def csrf_token(page: bytes) -> str:
-    match = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-        re.search(rb'value="([^"]+)"[^>]*name="csrf_token"', page)
-    if not match:
-        raise RuntimeError("no csrf_token on the page")
-    return match.group(1).decode()
 
 
 class FormFields(html.parser.HTMLParser):

@@ -4,14 +4,15 @@ from __future__ import annotations
 import hashlib
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from course.errors import EmailTaken, InvalidToken
-from course.models import User, new_session_token
+from course.models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, Team, TeamManager,
+                           TeamMembership, User, new_session_token)
 from course.text import clean_name
 
 MIN_PASSWORD_LENGTH = 10
@@ -82,6 +83,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def check_password(user: User, password: str) -> bool:
+    """Whether this is the account's password."""
     return check_password_hash(user.password_hash, password)
 
 
@@ -138,8 +140,6 @@ def user_for_reset_token(session: Session, secret_key: str, token: str, max_age:
 
 def export_data(session: Session, user: User) -> dict:
     """Everything the platform stores about a learner, as JSON-ready data (AVG right of access)."""
-    from course.models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, Team,
-                         TeamMembership)
 
     def when(value):
         return value.isoformat() if value else None
@@ -175,10 +175,6 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
     on them, the name is erased and the verification page says only that a certificate with this
     title and date was issued.
     """
-    from sqlalchemy import delete, update
-
-    from course.models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, TeamManager,
-                         TeamMembership)
     # Explicit deletes: the database's ON DELETE rules do the same (on SQLite through the pragma
     # in extensions.py), but removing someone's data must not depend on a connection setting.
     for model in (ModuleCompletion, QuizAttempt, LessonProgress, TeamMembership, TeamManager):

@@ -44,6 +44,7 @@ class Submission:
 
 
 def lessons_finished(session: Session, user: User, module: Module) -> bool:
+    """Whether the learner finished every lesson of the module (the quiz opens then)."""
     done = completed_lessons(session, user)
     return all((module.slug, lesson.slug) in done for lesson in module.lessons)
 
@@ -57,6 +58,7 @@ def attempts_for(session: Session, user: User, module: Module) -> list[QuizAttem
 
 
 def completion_for(session: Session, user: User, module: Module) -> ModuleCompletion | None:
+    """The learner's completion of this module, or None."""
     return session.scalar(select(ModuleCompletion).where(
         ModuleCompletion.user_id == user.id, ModuleCompletion.module_slug == module.slug))
 

@@ -1,12 +1,15 @@
 """Demo accounts for a newcomer's first run; the tests build users the same way."""
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from course import accounts
+from course import accounts, attempts, teams
 from course.catalog import Course
+from course.models import Organisation
 from course.progress import mark_lesson_done
 
 DEMO_PASSWORD = "gehecht-en-veilig"
@@ -57,9 +60,6 @@ def _practice_attempts(session: Session, course: Course) -> None:
     learners belong to no team; their answers are simulated, through the same functions a real
     attempt goes through.
     """
-    import random
-
-    from course import attempts
     module = course.modules[0]
     if module.quiz is None:
         return
@@ -90,10 +90,6 @@ def _practice_attempts(session: Session, course: Course) -> None:
 
 def _demo_team(session: Session) -> None:
     """An organisation with one team: the manager leads it, both learners are members."""
-    from sqlalchemy import select
-
-    from course import teams
-    from course.models import Organisation
     if session.scalar(select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)):
         return
     organisation = teams.create_organisation(session, None, DEMO_ORGANISATION)

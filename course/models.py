@@ -12,10 +12,12 @@ from course.extensions import db
 
 
 def utcnow() -> datetime:
+    """The current time in UTC, without tzinfo (as the columns store it)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def new_session_token() -> str:
+    """A fresh random token for the login cookie."""
     return secrets.token_hex(16)
 
 

@@ -83,3 +83,8 @@ def slugify(value: str) -> str:
     """The one slug rule: lower-case ASCII letters and digits, words joined by '-' ('Zoë Brûlé' -> 'zoe-brule')."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def dutch_hours(hours: float) -> str:
+    """Hours in Dutch notation: 7 -> '7', 1.75 -> '1,75'."""
+    return f"{hours:g}".replace(".", ",")

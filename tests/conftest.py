@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 from pathlib import Path
@@ -12,7 +11,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from course import create_app
-from course import accounts, teams
+from course import accounts, devtools, teams
 from course.models import Organisation, User
 from course.extensions import db
 
@@ -159,10 +158,7 @@ def store_name(app):
     return store
 
 
-def csrf_token(html: str) -> str:
-    match = re.search(r'<input[^>]*name="[\w-]*csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token on the page"
-    return match[1]
+csrf_token = devtools.csrf_token
 
 
 class AuthActions:
@@ -204,17 +200,24 @@ def post_form(client, url: str, data: dict, page: str | None = None, prefix: str
 NAME = "Anouk van der Meer-Çelik"
 
 
+def read_all_lessons(app, user_id: int, slug: str = "eerste-module") -> None:
+    """Mark every lesson of a module done, through the domain function the lesson page uses."""
+    from course.progress import mark_lesson_done
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        for lesson in app.extensions["course"].module(slug).lessons:
+            mark_lesson_done(db.session, user, lesson)
+        db.session.remove()
+
+
 def complete_module(app, user_id: int, slug: str = "eerste-module") -> None:
     """Read every lesson and pass the quiz, through the domain functions the views use."""
     from course import attempts
-
-    from course.progress import mark_lesson_done
+    read_all_lessons(app, user_id, slug)
     with app.app_context():
         course = app.extensions["course"]
         module = course.module(slug)
         user = db.session.get(User, user_id)
-        for lesson in module.lessons:
-            mark_lesson_done(db.session, user, lesson)
         attempt = attempts.start_attempt(db.session, user, module)
         answers = {d.question.id: d.question.key() for d in attempts.drawn_questions(attempt, module.quiz)}
         attempts.submit_attempt(db.session, course, user, module, attempt, answers, "Testorganisatie")
@@ -230,6 +233,35 @@ def only_certificate(app, scope="eerste-module"):
         certificate = db.session.scalar(select(Certificate).where(Certificate.scope == scope))
         db.session.expunge_all()
         return certificate
+
+
+def at_once(app, prepare, act, times: int = 2) -> list:
+    """Run act(*prepare()) in `times` threads that start at the same moment, each in its own app context.
+
+    `prepare` loads what the thread needs (in the thread's own session); the threads then wait for
+    each other and act together, as two tabs or a double click would. Returns act's results; any
+    exception in a thread fails the test.
+    """
+    barrier = threading.Barrier(times)
+    results, errors = [], []
+
+    def run():
+        try:
+            with app.app_context():
+                loaded = prepare()
+                barrier.wait()
+                results.append(act(*loaded))
+                db.session.remove()
+        except Exception as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results
 
 
 @pytest.fixture

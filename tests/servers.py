@@ -5,7 +5,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -13,20 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from course import devtools
+from course.devtools import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PG_BIN = os.environ.get("PG_BIN") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"),
-                                                  key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-                                                  reverse=True)), None)
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def missing(what: str) -> None:
@@ -93,48 +85,14 @@ class Gunicorn:
         return self.output
 
 
-def _as_postgres(args: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+class PostgresCluster(devtools.PostgresCluster):
+    """The shared throwaway cluster; a missing PostgreSQL skips the test locally and fails it in CI."""
 
-
-class PostgresCluster:
-    """A throwaway PostgreSQL cluster on a free loopback port (as scripts/test.sh starts one)."""
-
-    def __init__(self):
-        if PG_BIN is None or not (Path(PG_BIN) / "initdb").exists():
-            missing("PostgreSQL (initdb, pg_ctl; apt-get install postgresql)")
-        self.bin = Path(PG_BIN)
-        self.dir = Path(tempfile.mkdtemp(prefix="vg-pg-ops."))
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres")
-        self.data = self.dir / "data"
-        self.port = free_port()
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-        self._pg("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
-        self.start()
-
-    def _pg(self, tool: str, *args: str) -> None:
-        result = subprocess.run(_as_postgres([str(self.bin / tool), *args]), capture_output=True, text=True,
-                                timeout=120)
-        assert result.returncode == 0, f"{tool} {args}: {result.stdout}{result.stderr}"
-
-    def _ctl(self, action: str, *args: str) -> None:
-        self._pg("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", *args,
-                 "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", action)
-
-    def start(self) -> None:
-        self._ctl("start")
-
-    def stop(self) -> None:
-        self._ctl("stop", "-m", "fast")
-
-    def restart(self) -> None:
-        self._ctl("restart", "-m", "fast")
-
-    def remove(self) -> None:
-        subprocess.run(_as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"]),
-                       capture_output=True, timeout=60)
-        shutil.rmtree(self.dir, ignore_errors=True)
+    def __init__(self, *settings: str):
+        try:
+            super().__init__(*settings)
+        except FileNotFoundError as error:
+            missing(str(error))
 
 
 class RedisServer:

@@ -1,11 +1,11 @@
 """Password-reset mail travels through a real SMTP server on loopback."""
 import re
-import socket
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from course.devtools import free_port
 from conftest import post_form
 
 
@@ -16,12 +16,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from sqlalchemy import event, select
 from course import accounts, create_app
 from course.extensions import db
 from course.models import User
+from course.devtools import free_port
 from conftest import FIXTURES, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +28,6 @@ class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
 
     def return_ok_secure(self, cookie, request):
         return True
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def flask_cmd(env, *args):

@@ -2,7 +2,6 @@
 import io
 import logging
 import sqlite3
-import threading
 
 import pytest
 from openpyxl import load_workbook
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from course import accounts, certificates, text
 from course.extensions import db
 from course.models import AuditEvent, Certificate, Organisation, Team, User
-from conftest import PASSWORD, csrf_token, post_form
+from conftest import PASSWORD, at_once, csrf_token, post_form
 from conftest import complete_module
 
 ANON_FORMS = [("/inloggen", {"email": "a@b.nl", "password": "iets-langs-genoeg"}),
@@ -137,26 +136,8 @@ def test_two_reissues_at_once_get_the_same_outcome(app, make_user):
         db.session.commit()
         old_id = db.session.scalar(select(Certificate.id))
         db.session.remove()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def reissue():
-        try:
-            with app.app_context():
-                user = db.session.get(User, user_id)
-                old = db.session.get(Certificate, old_id)
-                barrier.wait()
-                results.append(certificates.reissue_with_current_name(db.session, user, old).code)
-                db.session.remove()
-        except Exception as error:  # surfaced below
-            errors.append(error)
-
-    threads = [threading.Thread(target=reissue) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = at_once(app, lambda: (db.session.get(User, user_id), db.session.get(Certificate, old_id)),
+                      lambda user, old: certificates.reissue_with_current_name(db.session, user, old).code)
     assert len(results) == 2 and results[0] == results[1]
     with app.app_context():
         valid = db.session.scalars(select(Certificate).where(Certificate.revoked_at.is_(None))).all()

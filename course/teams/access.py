@@ -10,6 +10,7 @@ from course.models import Organisation, Team, TeamManager, TeamMembership, User
 
 
 def is_manager(session: Session, user: User, team: Team) -> bool:
+    """Whether this user manages this team (an administrator is not a manager by that alone)."""
     return session.scalar(select(TeamManager.id).where(TeamManager.team_id == team.id,
                                                        TeamManager.user_id == user.id)) is not None
 
@@ -31,6 +32,7 @@ def managed_teams(session: Session, user: User) -> list[Team]:
 
 
 def teams_of_member(session: Session, user: User) -> list[Team]:
+    """The teams the user is a member of, by name."""
     return list(session.scalars(select(Team).join(TeamMembership, TeamMembership.team_id == Team.id)
                                 .where(TeamMembership.user_id == user.id).order_by(Team.name)))
 

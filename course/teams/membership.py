@@ -63,6 +63,7 @@ def remove_member(session: Session, actor: User, team: Team, user: User) -> None
 
 
 def set_target_date(session: Session, actor: User, team: Team, target: date | None) -> None:
+    """Set or clear the team's target date (audited) and commit."""
     team.target_date = target
     record_audit(session, actor, "streefdatum ingesteld", team=team, detail=target.isoformat() if target else "geen")
     session.commit()

@@ -31,6 +31,7 @@ def create_organisation(session: Session, actor: User | None, name: str, kind: s
 
 
 def new_invite_token() -> str:
+    """A random, unguessable token for an invitation link."""
     return secrets.token_urlsafe(18)
 
 
@@ -64,6 +65,7 @@ def appoint_manager(session: Session, actor: User | None, team: Team, user: User
 
 
 def revoke_manager(session: Session, actor: User, team: Team, user: User) -> None:
+    """Take away a manager's role for a team (audited); NotFound if they were not its manager."""
     row = session.scalar(select(TeamManager).where(TeamManager.team_id == team.id, TeamManager.user_id == user.id))
     if row is None:
         raise NotFound()
@@ -73,6 +75,7 @@ def revoke_manager(session: Session, actor: User, team: Team, user: User) -> Non
 
 
 def managers_of(session: Session, team: Team) -> list[User]:
+    """The managers of a team, by name."""
     return list(session.scalars(select(User).join(TeamManager, TeamManager.user_id == User.id)
                                 .where(TeamManager.team_id == team.id).order_by(User.name)))
 

@@ -10,6 +10,7 @@ import secrets
 from functools import lru_cache
 
 from flask import Flask, render_template, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -19,8 +20,8 @@ from sqlalchemy.orm import undefer
 from course.errors import NotFound
 from course.extensions import db, login_manager
 from course.models import User
-from course.text import dutch_date
-from course.web.helpers import start_read_only
+from course.text import dutch_date, dutch_hours
+from course.web.helpers import get_course, start_read_only
 
 ERROR_TEXTS = {
     400: ("Dat ging niet goed", "Je verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
@@ -123,18 +124,12 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        from flask_login import current_user
-
-        from course.web.helpers import get_course
         return {"course": get_course(), "is_manager": viewer_flags(current_user)["is_manager"],
                 "links": _layout_links(request.script_root)}
 
     app.add_template_filter(dutch_date, "nl_date")
 
-    @app.template_filter("dutch_hours")
-    def dutch_hours(value) -> str:
-        from course.certificates import format_hours
-        return format_hours(value)
+    app.add_template_filter(dutch_hours, "dutch_hours")
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):

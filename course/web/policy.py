@@ -7,6 +7,10 @@ from urllib.parse import urlsplit
 from flask import abort
 from flask_login import current_user, login_required
 
+from course.extensions import db
+from course.models import Team
+from course.teams import can_manage
+
 __all__ = ["admin_required", "login_required", "managed_team_or_404", "safe_next"]
 
 
@@ -36,9 +40,6 @@ def managed_team_or_404(team_id: int):
 
     Every manager page and export goes through here, so another team's id in a URL reveals nothing.
     """
-    from course.extensions import db
-    from course.models import Team
-    from course.teams import can_manage
     team = db.session.get(Team, team_id)
     if team is None or not current_user.is_authenticated or not can_manage(db.session, current_user, team):
         abort(404)

@@ -44,6 +44,7 @@ class Problems:
 
 
 def read_text(data: Mapping, key: str, problems: Problems, required: bool = True) -> str:
+    """A text field of a quiz entry, stripped; '' after adding a problem when required and missing."""
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -57,6 +58,7 @@ def read_text(data: Mapping, key: str, problems: Problems, required: bool = True
 
 def read_choices(data: Mapping, key: str, problems: Problems, *, need_feedback: bool, need_category: bool = False,
              minimum: int = 2) -> tuple[Choice, ...]:
+    """The options, items or categories of a question, each checked for id, text and feedback."""
     raw = data.get(key)
     if not isinstance(raw, list) or len(raw) < minimum:
         problems.add(f"'{key}' moet een lijst met minstens {minimum} onderdelen zijn")
@@ -92,6 +94,7 @@ _RETIRED_SCORINGS = ("per_option", "per_item", "per_position")
 
 
 def read_scoring(data: Mapping, problems: Problems) -> str:
+    """The question's scoring rule; the retired lenient ones are refused with a hint."""
     value = data.get("scoring", SCORINGS[0])
     if value in _RETIRED_SCORINGS:
         problems.add(f"'scoring: {value}' bestaat niet meer: het beloonde gokken. Laat 'scoring' weg voor deelpunten "

@@ -4,10 +4,10 @@ import json
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from course import accounts
+from course import accounts, teams
 from course.extensions import db
 from course.web.forms import DeleteAccountForm, NameForm, PasswordForm
-from course.web.helpers import attachment
+from course.web.helpers import attachment, get_course
 from course.web.helpers import start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -39,8 +39,6 @@ def settings():
 @login_required
 def visibility():
     """What the learner's managers can see: the same detail, and who those managers are."""
-    from course import teams
-    from course.web.helpers import get_course
     memberships = teams.teams_of_member(db.session, current_user)
     course = get_course()
     return render_template("account/visibility.html", memberships=memberships, course=course,

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from course.web.helpers import get_course
 from course.extensions import db
 from course.progress import course_progress
+from course.web import outage
 from course.web.helpers import read_only
 
 bp = Blueprint("main", __name__)
@@ -21,8 +22,7 @@ def index():
 @bp.get("/gezond")
 def health():
     """For load balancers: 200 when the database answers, 503 when not (also the load benchmark's baseline)."""
-    from course.web.outage import health
-    return health()
+    return outage.health()
 
 
 @bp.get("/privacy")

@@ -1,0 +1,155 @@
+"""The certificate as a PDF: one landscape A4 page with the name, title, hours, date, code and QR."""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import segno
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from course.models import Certificate
+from course.text import dutch_date, dutch_hours, slugify
+
+
+FONT_CANDIDATES = [
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+]
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[str, str]:
+    """Register a TrueType font with wide Unicode coverage: DejaVu if present, else reportlab's Vera."""
+    import reportlab
+    for regular, bold in FONT_CANDIDATES:
+        if Path(regular).exists() and Path(bold).exists():
+            pdfmetrics.registerFont(TTFont("CertSans", regular))
+            pdfmetrics.registerFont(TTFont("CertSans-Bold", bold))
+            return "CertSans", "CertSans-Bold"
+    fonts = Path(reportlab.__file__).parent / "fonts"
+    pdfmetrics.registerFont(TTFont("CertSans", str(fonts / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("CertSans-Bold", str(fonts / "VeraBd.ttf")))
+    return "CertSans", "CertSans-Bold"
+
+
+def verify_url(base_url: str, code: str) -> str:
+    """The public verification address of a certificate code (what the QR code holds)."""
+    return f"{base_url.rstrip('/')}/verify/{code}"
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """What a PDF shows; taken from the frozen certificate row."""
+
+    code: str
+    name: str
+    title: str
+    hours: float
+    issuer: str
+    issued_at: datetime
+    is_course: bool
+
+    @classmethod
+    def of(cls, certificate: Certificate) -> "CertificateData":
+        return cls(certificate.code, certificate.name, certificate.title, certificate.hours, certificate.issuer,
+                   certificate.issued_at, certificate.is_course)
+
+
+def _fit(text: str, font: str, size: float, max_width: float) -> float:
+    """The largest font size up to `size` (down to 10) at which text fits in max_width."""
+    while size > 10 and pdfmetrics.stringWidth(text, font, size) > max_width:
+        size -= 1
+    return size
+
+
+@lru_cache(maxsize=128)
+def render_pdf(data: CertificateData, base_url: str) -> bytes:
+    """Render one certificate as an A4 landscape PDF.
+
+    Cached per worker: a certificate's data is frozen at issue, so the same data always gives the
+    same document (a reissue gets a new code and so new data).
+    """
+    regular, bold = _fonts()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    c = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    c.setTitle(f"Certificaat {data.title} - {data.name}")
+    c.setAuthor(data.issuer)
+    c.setSubject(f"Verificatiecode {data.code}")
+    teal = (0.043, 0.369, 0.388)
+    c.setStrokeColorRGB(*teal)
+    c.setLineWidth(6)
+    c.rect(24, 24, width - 48, height - 48)
+    c.setLineWidth(1)
+    c.rect(36, 36, width - 72, height - 72)
+    middle = width / 2
+    c.setFillColorRGB(*teal)
+    c.setFont(bold, 40)
+    c.drawCentredString(middle, height - 120, "Certificaat")
+    c.setFillColorRGB(0.11, 0.16, 0.19)
+    c.setFont(regular, 16)
+    c.drawCentredString(middle, height - 165, "Hierbij verklaren wij dat")
+    size = _fit(data.name, bold, 32, width - 160)
+    c.setFont(bold, size)
+    c.drawCentredString(middle, height - 215, data.name)
+    c.setFont(regular, 16)
+    if data.is_course:
+        c.drawCentredString(middle, height - 260, "met goed gevolg de volledige online cursus heeft afgerond:")
+    else:
+        c.drawCentredString(middle, height - 260, "met goed gevolg heeft afgerond, uit de online cursus Veilige Gehechtheid:")
+    size = _fit(data.title, bold, 24, width - 160)
+    c.setFont(bold, size)
+    c.setFillColorRGB(*teal)
+    c.drawCentredString(middle, height - 300, data.title)
+    c.setFillColorRGB(0.11, 0.16, 0.19)
+    c.setFont(regular, 14)
+    c.drawCentredString(middle, height - 340, f"Studiebelasting: {dutch_hours(data.hours)} uur")
+    c.drawCentredString(middle, height - 362, f"Datum van uitgifte: {dutch_date(data.issued_at)}")
+    c.drawCentredString(middle, height - 384, f"Uitgegeven door: {data.issuer}")
+
+    url = verify_url(base_url, data.code)
+    qr = segno.make(url, error="m")
+    modules = qr.matrix
+    box = 110
+    cell = box / (len(modules) + 8)
+    x0, y0 = width - 60 - box, 60
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(x0, y0, box, box, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    for row_index, row in enumerate(modules):
+        for col_index, dark in enumerate(row):
+            if dark:
+                c.rect(x0 + (col_index + 4) * cell, y0 + box - (row_index + 5) * cell, cell, cell, stroke=0, fill=1)
+    c.setFont(regular, 11)
+    c.drawString(70, 118, "Echt? Controleer dit certificaat op:")
+    c.setFont(bold, 11)
+    c.drawString(70, 102, f"{base_url.rstrip('/')}/verify")
+    c.setFont(regular, 11)
+    c.drawString(70, 84, "met de verificatiecode:")
+    c.setFont(bold, 16)
+    c.drawString(70, 64, data.code)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def filename(data: CertificateData) -> str:
+    """The download name of a certificate's PDF."""
+    return f"certificaat-{slugify(data.title)}-{data.code}.pdf"
+
+
+def zip_of(certificates: Iterable[CertificateData], base_url: str) -> bytes:
+    """All given certificates as PDFs in one ZIP file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for data in certificates:
+            person = slugify(data.name) or "cursist"
+            archive.writestr(f"{person}/{filename(data)}", render_pdf(data, base_url))
+    return buffer.getvalue()
