@@ -52,6 +52,8 @@ EXPECTED = {
     "manage.export_xlsx": ("/teams/{team}/export.xlsx", (R, NF, NF, OK)),
     "manage.certificates_zip": ("/teams/{team}/certificaten.zip", (R, NF, NF, OK)),
     "manage.invitation": ("/teams/uitnodiging/{token}", (OK, OK, OK, OK)),
+    "reminders.opt_out": ("/afmelden/ongeldig", (400, 400, 400, 400)),
+    "reminders.settings": ("/account/meldingen", (R, OK, OK, OK)),
     "admin.organisations": ("/beheer/", (R, NF, NF, OK)),
     "admin.organisation": ("/beheer/organisaties/{organisation}", (R, NF, NF, OK)),
     "admin.team": ("/beheer/teams/{team}", (R, NF, NF, OK)),
