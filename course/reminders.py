@@ -80,8 +80,8 @@ def _switched_off(session: Session) -> dict[str, set[int]]:
 
 def _done_keys(session: Session) -> set[tuple[int, str, str]]:
     """Mails claimed before (sent, refused or being sent): not planned again. Failed ones are."""
-    return set(session.execute(select(SentMail.user_id, SentMail.kind, SentMail.due_key)
-                               .where(SentMail.status != "mislukt")).tuples())
+    return {(u, k, d) for u, k, d in session.execute(select(SentMail.user_id, SentMail.kind, SentMail.due_key)
+                                                     .where(SentMail.status != "mislukt"))}
 
 
 def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
@@ -111,7 +111,7 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
                 continue
             planned.append(Planned(user_id, user.email, user.name, TARGET, key, {
                 "team": team.name, "target_date": team.target_date, "offset": offset,
-                "percent": mine.percent, "step": mine.next_step()}))
+                "percent": mine.percent}))
 
     planned += _digests(session, course, now, teams, members, users, progress, active, off, done)
 
@@ -125,8 +125,22 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
         if (user_id, RESUME, key) not in done:
             user = users[user_id]
             planned.append(Planned(user_id, user.email, user.name, RESUME, key,
-                                   {"step": mine.next_step(), "percent": mine.percent}))
+                                   {"percent": mine.percent}))
+    _add_next_steps(session, course, planned)
     return planned
+
+
+def _add_next_steps(session: Session, course: Course, planned: list[Planned]) -> None:
+    """Give each learner's mail the link to their next step (lesson by lesson, for these learners only)."""
+    learners = sorted({m.user_id for m in planned if m.kind in (TARGET, RESUME)})
+    steps = {}
+    for start in range(0, len(learners), 500):
+        chunk = learners[start:start + 500]
+        for user_id, mine in progress_for(session, course, chunk, lessons=True).items():
+            steps[user_id] = mine.next_step()
+    for mail in planned:
+        if mail.kind in (TARGET, RESUME):
+            mail.data["step"] = steps.get(mail.user_id)
 
 
 def _digests(session, course, now, teams, members, users, progress: dict[int, CourseProgress], active, off, done):
