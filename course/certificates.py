@@ -51,10 +51,15 @@ def format_hours(hours: float) -> str:
     return f"{hours:g}".replace(".", ",")
 
 
+def module_goals(module: Module) -> list[str]:
+    """What a learner can do after the module: its lessons' learning goals, in order, each once."""
+    return list(dict.fromkeys(goal for lesson in module.lessons for goal in lesson.goals))
+
+
 def _issue(session: Session, user: User, scope: str, title: str, hours: float, issuer: str,
-           when: datetime) -> Certificate:
+           when: datetime, goals: list[str] | None = None) -> Certificate:
     certificate = Certificate(code=new_code(), user_id=user.id, scope=scope, name=user.name, title=title,
-                              hours=hours, issuer=issuer, issued_at=when)
+                              hours=hours, issuer=issuer, issued_at=when, goals=goals)
     session.add(certificate)
     return certificate
 
@@ -67,7 +72,7 @@ def issue_for_completion(session: Session, course: Course, user: User, module: M
     the partial unique index turns a racing second issue into an IntegrityError.
     """
     issued = [_issue(session, user, module.slug, f"Module {module.number}: {module.title}", module.study_hours,
-                     issuer, when)]
+                     issuer, when, module_goals(module))]
     session.flush()
     completed = set(session.scalars(select(ModuleCompletion.module_slug).where(ModuleCompletion.user_id == user.id)))
     if all(m.slug in completed for m in course.modules):
@@ -122,7 +127,7 @@ def reissue_with_current_name(session: Session, user: User, certificate: Certifi
     if revoked:
         replacement = Certificate(code=new_code(), user_id=user.id, scope=certificate.scope, name=user.name,
                                   title=certificate.title, hours=certificate.hours, issuer=certificate.issuer,
-                                  issued_at=certificate.issued_at)
+                                  issued_at=certificate.issued_at, goals=certificate.goals)
         session.add(replacement)
         try:
             session.commit()
@@ -176,11 +181,12 @@ class CertificateData:
     issuer: str
     issued_at: datetime
     is_course: bool
+    goals: tuple[str, ...] = ()  # empty on certificates issued before goals were listed
 
     @classmethod
     def of(cls, certificate: Certificate) -> "CertificateData":
         return cls(certificate.code, certificate.name, certificate.title, certificate.hours, certificate.issuer,
-                   certificate.issued_at, certificate.is_course)
+                   certificate.issued_at, certificate.is_course, tuple(certificate.goals or ()))
 
 
 def _fit(c: canvas.Canvas, text: str, font: str, size: float, max_width: float) -> float:
@@ -256,8 +262,33 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
     c.setFont(bold, 16)
     c.drawString(70, 64, data.code)
     c.showPage()
+    if data.goals:
+        _goals_page(c, data, width, height, regular, bold)
     c.save()
     return buffer.getvalue()
+
+
+def _goals_page(c: canvas.Canvas, data: CertificateData, width: float, height: float, regular: str, bold: str) -> None:
+    """A second page: what the holder can do after this module (its learning goals)."""
+    from reportlab.lib.utils import simpleSplit
+    c.setFillColorRGB(0.043, 0.369, 0.388)
+    c.setFont(bold, 22)
+    c.drawString(70, height - 90, "Wat de houder van dit certificaat kan")
+    c.setFillColorRGB(0.11, 0.16, 0.19)
+    c.setFont(regular, 12)
+    c.drawString(70, height - 115, f"{data.title} · {data.name} · verificatiecode {data.code}")
+    y, size = height - 150, 12 if len(data.goals) <= 22 else 10
+    for goal in data.goals:
+        lines = simpleSplit(goal, regular, size, width - 170)
+        if y - len(lines) * (size + 3) < 50:
+            break
+        c.setFont(regular, size)
+        c.drawString(80, y, "•")
+        for line in lines:
+            c.drawString(95, y, line)
+            y -= size + 3
+        y -= 4
+    c.showPage()
 
 
 def filename(data: CertificateData) -> str:

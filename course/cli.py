@@ -135,6 +135,57 @@ def appoint(team_id: int, email: str):
     click.echo(f"{user.name} is leidinggevende van {team.name}.")
 
 
+@org.command("lrk")
+@click.argument("organisation")
+@click.argument("lrk", required=False)
+def org_lrk(organisation: str, lrk: str | None):
+    """Zet het LRK-nummer van ORGANISATION (leeg: weghalen)."""
+    from course.teams import locations
+    found = teams.find_organisation(db.session, organisation)
+    if found is None:
+        raise click.ClickException(f"Organisatie {organisation!r} bestaat niet.")
+    try:
+        locations.set_organisation_lrk(db.session, None, found, lrk)
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{found.name}: LRK-nummer {found.lrk_number or '(geen)'}")
+
+
+@org.command("add-location")
+@click.argument("organisation")
+@click.argument("name")
+@click.option("--lrk", help="Registratienummer van de locatie in het Landelijk Register Kinderopvang.")
+def add_location(organisation: str, name: str, lrk: str | None):
+    """Maak een locatie aan in ORGANISATION, met haar LRK-nummer."""
+    from course.teams import locations
+    found = teams.find_organisation(db.session, organisation)
+    if found is None:
+        raise click.ClickException(f"Organisatie {organisation!r} bestaat niet.")
+    try:
+        location = locations.add_location(db.session, None, found, name, lrk)
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Locatie {location.id}: {found.name} / {location.name} (LRK {location.lrk_number or '-'})")
+
+
+@org.command("set-location")
+@click.argument("team_id", type=int)
+@click.argument("location_id", type=int, required=False)
+def set_location(team_id: int, location_id: int | None):
+    """Koppel team TEAM_ID aan locatie LOCATION_ID (zonder LOCATION_ID: loskoppelen)."""
+    from course.models_records import Location
+    from course.teams import locations
+    team = db.session.get(Team, team_id)
+    location = db.session.get(Location, location_id) if location_id else None
+    if team is None or (location_id and location is None):
+        raise click.ClickException("Team of locatie niet gevonden.")
+    try:
+        locations.tie_team(db.session, None, team, location)
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{team.name} hoort bij locatie {location.name if location else '(geen)'}.")
+
+
 backup = AppGroup("backup", help="Back-up en herstel van de SQLite-database.")
 
 
