@@ -13,6 +13,7 @@ import segno
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 from course.models import Certificate
@@ -55,11 +56,12 @@ class CertificateData:
     issuer: str
     issued_at: datetime
     is_course: bool
+    goals: tuple[str, ...] = ()  # empty on certificates issued before goals were listed
 
     @classmethod
     def of(cls, certificate: Certificate) -> "CertificateData":
         return cls(certificate.code, certificate.name, certificate.title, certificate.hours, certificate.issuer,
-                   certificate.issued_at, certificate.is_course)
+                   certificate.issued_at, certificate.is_course, tuple(certificate.goals or ()))
 
 
 def _fit(text: str, font: str, size: float, max_width: float) -> float:
@@ -136,8 +138,32 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
     c.setFont(bold, 16)
     c.drawString(70, 64, data.code)
     c.showPage()
+    if data.goals:
+        _goals_page(c, data, width, height, regular, bold)
     c.save()
     return buffer.getvalue()
+
+
+def _goals_page(c: canvas.Canvas, data: CertificateData, width: float, height: float, regular: str, bold: str) -> None:
+    """A second page: what the holder can do after this module (its learning goals)."""
+    c.setFillColorRGB(0.043, 0.369, 0.388)
+    c.setFont(bold, 22)
+    c.drawString(70, height - 90, "Wat de houder van dit certificaat kan")
+    c.setFillColorRGB(0.11, 0.16, 0.19)
+    c.setFont(regular, 12)
+    c.drawString(70, height - 115, f"{data.title} · {data.name} · verificatiecode {data.code}")
+    y, size = height - 150, 12 if len(data.goals) <= 22 else 10
+    for goal in data.goals:
+        lines = simpleSplit(goal, regular, size, width - 170)
+        if y - len(lines) * (size + 3) < 50:
+            break
+        c.setFont(regular, size)
+        c.drawString(80, y, "•")
+        for line in lines:
+            c.drawString(95, y, line)
+            y -= size + 3
+        y -= 4
+    c.showPage()
 
 
 def filename(data: CertificateData) -> str:

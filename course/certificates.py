@@ -34,10 +34,15 @@ def normalise_code(text: str) -> str | None:
     return "-".join(raw[i:i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))
 
 
+def module_goals(module: Module) -> list[str]:
+    """What a learner can do after the module: its lessons' learning goals, in order, each once."""
+    return list(dict.fromkeys(goal for lesson in module.lessons for goal in lesson.goals))
+
+
 def _issue(session: Session, user: User, scope: str, title: str, hours: float, issuer: str,
-           when: datetime) -> Certificate:
+           when: datetime, goals: list[str] | None = None) -> Certificate:
     certificate = Certificate(code=new_code(), user_id=user.id, scope=scope, name=user.name, title=title,
-                              hours=hours, issuer=issuer, issued_at=when)
+                              hours=hours, issuer=issuer, issued_at=when, goals=goals)
     session.add(certificate)
     return certificate
 
@@ -50,7 +55,7 @@ def issue_for_completion(session: Session, course: Course, user: User, module: M
     the partial unique index turns a racing second issue into an IntegrityError.
     """
     issued = [_issue(session, user, module.slug, f"Module {module.number}: {module.title}", module.study_hours,
-                     issuer, when)]
+                     issuer, when, module_goals(module))]
     session.flush()
     completed = set(session.scalars(select(ModuleCompletion.module_slug).where(ModuleCompletion.user_id == user.id)))
     if all(m.slug in completed for m in course.modules):
@@ -106,7 +111,7 @@ def reissue_with_current_name(session: Session, user: User, certificate: Certifi
     if revoked:
         replacement = Certificate(code=new_code(), user_id=user.id, scope=certificate.scope, name=user.name,
                                   title=certificate.title, hours=certificate.hours, issuer=certificate.issuer,
-                                  issued_at=certificate.issued_at)
+                                  issued_at=certificate.issued_at, goals=certificate.goals)
         session.add(replacement)
         try:
             session.commit()

@@ -135,6 +135,57 @@ def appoint(team_id: int, email: str):
     click.echo(f"{user.name} is leidinggevende van {team.name}.")
 
 
+@org.command("lrk")
+@click.argument("organisation")
+@click.argument("lrk", required=False)
+def org_lrk(organisation: str, lrk: str | None):
+    """Zet het LRK-nummer van ORGANISATION (leeg: weghalen)."""
+    from course.teams import locations
+    found = teams.find_organisation(db.session, organisation)
+    if found is None:
+        raise click.ClickException(f"Organisatie {organisation!r} bestaat niet.")
+    try:
+        locations.set_organisation_lrk(db.session, None, found, lrk)
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{found.name}: LRK-nummer {found.lrk_number or '(geen)'}")
+
+
+@org.command("add-location")
+@click.argument("organisation")
+@click.argument("name")
+@click.option("--lrk", help="Registratienummer van de locatie in het Landelijk Register Kinderopvang.")
+def add_location(organisation: str, name: str, lrk: str | None):
+    """Maak een locatie aan in ORGANISATION, met haar LRK-nummer."""
+    from course.teams import locations
+    found = teams.find_organisation(db.session, organisation)
+    if found is None:
+        raise click.ClickException(f"Organisatie {organisation!r} bestaat niet.")
+    try:
+        location = locations.add_location(db.session, None, found, name, lrk)
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Locatie {location.id}: {found.name} / {location.name} (LRK {location.lrk_number or '-'})")
+
+
+@org.command("set-location")
+@click.argument("team_id", type=int)
+@click.argument("location_id", type=int, required=False)
+def set_location(team_id: int, location_id: int | None):
+    """Koppel team TEAM_ID aan locatie LOCATION_ID (zonder LOCATION_ID: loskoppelen)."""
+    from course.models_records import Location
+    from course.teams import locations
+    team = db.session.get(Team, team_id)
+    location = db.session.get(Location, location_id) if location_id else None
+    if team is None or (location_id and location is None):
+        raise click.ClickException("Team of locatie niet gevonden.")
+    try:
+        locations.tie_team(db.session, None, team, location)
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{team.name} hoort bij locatie {location.name if location else '(geen)'}.")
+
+
 backup = AppGroup("backup", help="Back-up en herstel van de SQLite-database.")
 
 
@@ -181,10 +232,44 @@ def quiz_stats(csv_path: Path | None):
         click.echo(f"Statistiek per vraag geschreven naar {csv_path}.")
 
 
+reminders = AppGroup("reminders", help="Herinneringsmails (voor cron of een systemd-timer).")
+
+
+@reminders.command("send")
+@click.option("--dry-run", is_flag=True, help="Toon alleen wat verstuurd zou worden.")
+@click.option("--now", "now_text", metavar="JJJJ-MM-DDTUU:MM", help="Doe alsof het nu dit moment is (UTC; voor tests).")
+def send_reminders(dry_run: bool, now_text: str | None):
+    """Verstuur de herinneringen, weekoverzichten en seintjes die nu aan de beurt zijn (elk maar één keer)."""
+    from datetime import datetime
+
+    from course import reminders as planning, reminders_send
+    from course.mail import Batch
+    from course.models import utcnow
+    from course.web.reminder_mail import sender, subject
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else utcnow()
+    except ValueError:
+        raise click.ClickException(f"--now {now_text!r} is geen datum en tijd, bijvoorbeeld 2026-03-02T07:00.")
+    now = now.replace(tzinfo=None)
+    planned = planning.plan(db.session, current_app.extensions["course"], now)
+    if dry_run:
+        for mail in planned:
+            click.echo(f"{mail.kind:<11} {mail.due_key:<24} {mail.email}  {subject(mail)}")
+        click.echo(f"{len(planned)} mail(s) zouden worden verstuurd (proefdraai: niets verstuurd).")
+        return
+    with Batch(current_app.config) as batch:
+        report = reminders_send.deliver(db.session, planned, sender(current_app._get_current_object(), batch), now)
+    click.echo(f"Verstuurd: {len(report.sent)}; al door een andere run verstuurd: {report.skipped}; "
+               f"mislukt (volgende run opnieuw): {report.failed}; adres geweigerd: {report.refused}; "
+               f"blijven staan: {report.left}.")
+    if report.server_down:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     """Attach the project's commands to the app."""
     app.cli.add_command(content)
     app.cli.add_command(demo_data, "demo-data")
     app.cli.add_command(create_admin, "create-admin")
-    for group in (certificate, org, backup, quiz):
+    for group in (certificate, org, backup, quiz, reminders):
         app.cli.add_command(group)

@@ -57,6 +57,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "MAIL_RETRY_DELAYS": tuple(int(v) for v in env.get("MAIL_RETRY_DELAYS", "30,120,600").split(",") if v.strip()),
         "MAIL_TIMEOUT": int(env.get("MAIL_TIMEOUT", "10")),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),
+        "OPT_OUT_MAX_AGE": int(env.get("OPT_OUT_MAX_AGE", str(365 * 24 * 3600))),  # opt-out links in mails
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),

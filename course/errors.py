@@ -21,6 +21,10 @@ class InvalidToken(DomainError):
         )
 
 
+class InvalidOptOut(DomainError):
+    """An opt-out link from a reminder mail that is tampered with, too old, or of a deleted account."""
+
+
 class NotFound(DomainError):
     """Something does not exist, or the user may not know it exists."""
 

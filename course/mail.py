@@ -19,22 +19,51 @@ if TYPE_CHECKING:  # the outbox is handed the app; the mail code itself knows no
 log = logging.getLogger("course.mail")
 
 
-def send_mail(config: Mapping, *, to: str, subject: str, body: str) -> None:
-    """Send a plain-text mail now, using the MAIL_* settings (raises on failure)."""
+def compose(config: Mapping, *, to: str, subject: str, body: str, html: str | None = None,
+            headers: Mapping[str, str] | None = None) -> EmailMessage:
+    """Build a mail: plain text, with an HTML alternative and extra headers when given."""
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
-    if not config.get("MAIL_SERVER"):
-        print(f"\n----- e-mail (geen MAIL_SERVER ingesteld, dus hier getoond) -----\n"
-              f"Aan: {to}\nOnderwerp: {subject}\n\n{body}\n-----", file=sys.stderr, flush=True)
-        return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT", 10)) as smtp:
+    if html:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def open_smtp(config: Mapping) -> smtplib.SMTP:
+    """A logged-in SMTP connection (the caller closes it); for sending many mails over one connection."""
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT", 10))
+    try:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def print_mail(message: EmailMessage) -> None:
+    """Show a mail on the console (no MAIL_SERVER set)."""
+    body = message.get_body(("plain",))
+    print(f"\n----- e-mail (geen MAIL_SERVER ingesteld, dus hier getoond) -----\n"
+          f"Aan: {message['To']}\nOnderwerp: {message['Subject']}\n\n{body.get_content() if body else ''}\n-----",
+          file=sys.stderr, flush=True)
+
+
+def send_mail(config: Mapping, *, to: str, subject: str, body: str, html: str | None = None,
+              headers: Mapping[str, str] | None = None) -> None:
+    """Send a mail now, using the MAIL_* settings (raises on failure)."""
+    message = compose(config, to=to, subject=subject, body=body, html=html, headers=headers)
+    if not config.get("MAIL_SERVER"):
+        print_mail(message)
+        return
+    with open_smtp(config) as smtp:
         smtp.send_message(message)
 
 
@@ -111,3 +140,44 @@ class Outbox:
 
 
 outbox = Outbox()
+
+
+class Batch:
+    """Send many mails over one SMTP connection (the reminder run); reconnects after a failure.
+
+    A refused recipient (an address that bounces at the server) raises SMTPRecipientsRefused and
+    keeps the connection; any other failure closes it, so the next mail opens a fresh one.
+    """
+
+    def __init__(self, config: Mapping) -> None:
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one mail now (raises on failure)."""
+        if not self.config.get("MAIL_SERVER"):
+            print_mail(message)
+            return
+        if self._smtp is None:
+            self._smtp = open_smtp(self.config)
+        try:
+            self._smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused:
+            raise
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self._smtp.close()
+            self._smtp = None
+
+    def __enter__(self) -> "Batch":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, exists
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from course.extensions import db
+from course.models_records import Location, MailPreference, SentMail  # noqa: F401  (same metadata, own file)
 
 
 def utcnow() -> datetime:
@@ -145,6 +146,8 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_reason: Mapped[str | None] = mapped_column(String(500), default=None)
     name_removed: Mapped[bool] = mapped_column(default=False)  # the learner deleted the account and the name
+    # The module's learning goals, frozen at issue (None on certificates issued before they were listed).
+    goals: Mapped[list | None] = mapped_column(JSON, default=None)
 
     COURSE_SCOPE = "cursus"
 
@@ -169,6 +172,7 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40), default="kinderopvang")
+    lrk_number: Mapped[str | None] = mapped_column(String(20), default=None)  # a gastouderbureau's LRK number
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     teams: Mapped[list["Team"]] = relationship(back_populates="organisation", order_by="Team.name")
@@ -188,6 +192,7 @@ class Team(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     target_date: Mapped[date | None] = mapped_column(default=None)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), default=None)
     invite_token: Mapped[str] = mapped_column(String(64), unique=True)
     invite_expires_at: Mapped[datetime] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -140,6 +140,42 @@ def outbox():
     assert outbox.wait_idle(10), "mail jobs still running after the test"
 
 
+class Inbox:
+    """An aiosmtpd handler that keeps every mail; addresses in `refuse` are refused (a bounce)."""
+
+    def __init__(self, refuse=()):
+        self.messages = []
+        self.refuse = set(refuse)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+free_port = devtools.free_port
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback (aiosmtpd) that the app sends to; yields its Inbox."""
+    from aiosmtpd.controller import Controller
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    old = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield inbox
+    app.config.update(old)
+    controller.stop()
+
+
 @pytest.fixture
 def store_name(app):
     """store_name(user_id, name): write a name straight into the database, past the name rule.

@@ -49,7 +49,7 @@ def test_pdf_reads_back_with_name_title_date_code_and_qr(client, app, anouk):
     response = client.get(f"/certificaten/{certificate.code}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader, text = pdf_text(response.data)
-    assert len(reader.pages) == 1
+    assert len(reader.pages) == 2  # the certificate, then the module's learning goals
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
     assert NAME in text

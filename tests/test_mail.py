@@ -1,33 +1,9 @@
 """Password-reset mail travels through a real SMTP server on loopback."""
 import re
-from email import message_from_bytes, policy
 
-import pytest
 from aiosmtpd.controller import Controller
 
-from course.devtools import free_port
-from conftest import post_form
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    old = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    app.config.update(old)
-    controller.stop()
+from conftest import Inbox, free_port, post_form
 
 
 def test_reset_mail_is_sent_over_smtp(client, make_user, smtp_server, outbox):

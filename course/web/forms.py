@@ -203,3 +203,10 @@ class DeleteAccountForm(Form):
     keep_name = BooleanField("Laat mijn naam op mijn certificaten staan, zodat een werkgever of inspecteur ze "
                              "ook later nog met naam kan controleren")
     submit = SubmitField("Verwijder mijn account definitief")
+
+
+class MailSettingsForm(Form):
+    reminders = BooleanField("Herinneringen aan de streefdatum van je team")
+    resume = BooleanField("Eén seintje als je drie weken niet verder bent gegaan")
+    digest = BooleanField("Weekoverzicht van je team (als je leidinggevende bent)")
+    submit = SubmitField("Opslaan")

@@ -1,0 +1,62 @@
+"""Rows for reminders and training records: locations with their LRK number, mail settings, sent mails.
+
+Kept beside models.py (which imports this module) so that the reminder and record work stays in its
+own file; the tables are part of the same metadata and the same migrations.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course.extensions import db
+
+
+def _utcnow() -> datetime:
+    from course.models import utcnow
+    return utcnow()
+
+
+class Location(db.Model):
+    """A childcare location of an organisation, with its number in the Landelijk Register Kinderopvang."""
+
+    __tablename__ = "locations"
+    __table_args__ = (UniqueConstraint("organisation_id", "name", name="uq_locations_organisation_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lrk_number: Mapped[str | None] = mapped_column(String(20), default=None)
+
+
+class MailPreference(db.Model):
+    """Which reminder mails a user wants; no row means every kind is on."""
+
+    __tablename__ = "mail_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    reminders: Mapped[bool] = mapped_column(default=True)   # target-date reminders
+    resume: Mapped[bool] = mapped_column(default=True)      # "pick up where you left off"
+    digest: Mapped[bool] = mapped_column(default=True)      # the weekly overview for managers
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class SentMail(db.Model):
+    """One reminder mail per person, kind and due key: claimed before sending, marked sent after.
+
+    The unique constraint is what keeps two runs (or two servers) from sending the same mail: only
+    the run whose INSERT (or conditional UPDATE of a failed row) succeeds sends it.
+    """
+
+    __tablename__ = "sent_mails"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "due_key", name="uq_sent_mails_user_kind_due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    due_key: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(12))  # bezig, verstuurd, mislukt, geweigerd
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,0 +1,184 @@
+"""Which reminder mails are due: target-date reminders, the managers' weekly digest, "pick up where you left off".
+
+Planning only reads; sending (claim, deliver, mark) is in course.reminders_send. Every function takes
+`now` explicitly, so a test (or `flask reminders send --now`) can move the clock.
+
+Schedule (a team's target date D): two weeks before (any day from D-14 until D), on the day (D until
+D+7), then once a week while overdue (D+7, D+14, D+21, D+28), and nothing after four weeks. A run that
+misses a day catches up with the latest point only; each point is sent at most once per person.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, union_all
+from sqlalchemy.orm import Session
+
+from course.catalog import Course
+from course.models import LessonProgress, QuizAttempt, Team, TeamManager, TeamMembership, User
+from course.models_records import MailPreference, SentMail
+from course.progress import CourseProgress, Status, no_progress, progress_for
+
+log = logging.getLogger("course.reminders")
+
+TARGET, DIGEST, RESUME = "streefdatum", "overzicht", "verder"
+# Kind of mail -> the MailPreference switch that turns it off.
+PREFERENCE = {TARGET: "reminders", DIGEST: "digest", RESUME: "resume"}
+KIND_LABELS = {TARGET: "herinneringen aan de streefdatum", RESUME: "een seintje als je een tijd niet verder bent gegaan",
+               DIGEST: "het weekoverzicht van je team (voor leidinggevenden)"}
+OFFSETS = (-14, 0, 7, 14, 21, 28)  # days from the target date; the last window is a week long
+IDLE_DAYS = 21  # "pick up where you left off" after three weeks without opening the course
+IDLE_LIMIT_DAYS = 90  # ... but not for someone who stopped long before (no mass mail to old accounts)
+DIGEST_DAYS = 7
+MAX_NAMES = 25  # names listed per group in a digest; the rest is a number
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One mail to send: to whom, which kind, its unique due key, and what it says."""
+    user_id: int
+    email: str
+    name: str
+    kind: str
+    due_key: str
+    data: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def reminder_offset(target: date, today: date) -> int | None:
+    """The schedule point (days from the target date) due today, or None when nothing is due."""
+    for offset, following in zip(OFFSETS, OFFSETS[1:] + (OFFSETS[-1] + 7,)):
+        if target + timedelta(days=offset) <= today < target + timedelta(days=following):
+            return offset
+    return None
+
+
+def last_activity(session: Session, user_ids) -> dict[int, datetime]:
+    """When each learner last did something in the course: a lesson read, a quiz started or handed in.
+
+    Derived from the rows learners write anyway, so reading a page costs no extra write.
+    """
+    parts = union_all(
+        select(LessonProgress.user_id.label("u"), func.max(LessonProgress.completed_at).label("at"))
+        .where(LessonProgress.user_id.in_(user_ids)).group_by(LessonProgress.user_id),
+        select(QuizAttempt.user_id, func.max(func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)))
+        .where(QuizAttempt.user_id.in_(user_ids)).group_by(QuizAttempt.user_id),
+    ).subquery()
+    return {u: at for u, at in session.execute(select(parts.c.u, func.max(parts.c.at)).group_by(parts.c.u))}
+
+
+def _switched_off(session: Session) -> dict[str, set[int]]:
+    off: dict[str, set[int]] = {kind: set() for kind in PREFERENCE}
+    for pref in session.scalars(select(MailPreference)):
+        for kind, column in PREFERENCE.items():
+            if not getattr(pref, column):
+                off[kind].add(pref.user_id)
+    return off
+
+
+def _done_keys(session: Session) -> set[tuple[int, str, str]]:
+    """Mails claimed before (sent, refused or being sent): not planned again. Failed ones are."""
+    return {(u, k, d) for u, k, d in session.execute(select(SentMail.user_id, SentMail.kind, SentMail.due_key)
+                                                     .where(SentMail.status != "mislukt"))}
+
+
+def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
+    """Every reminder mail due at `now` that has not been sent, for everyone, in a fixed number of queries."""
+    today = now.date()
+    off, done = _switched_off(session), _done_keys(session)
+    teams = list(session.scalars(select(Team)))
+    memberships = session.execute(select(TeamMembership.team_id, TeamMembership.user_id, TeamMembership.joined_at)).all()
+    users = {u.id: u for u in session.scalars(select(User))}
+    active = last_activity(session, select(User.id).scalar_subquery())
+    progress = progress_for(session, course, select(User.id).scalar_subquery())
+    nobody = no_progress(course)
+    planned: list[Planned] = []
+
+    members: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for team_id, user_id, joined_at in memberships:
+        members[team_id].append((user_id, joined_at))
+
+    for team in teams:  # target-date reminders
+        offset = reminder_offset(team.target_date, today) if team.target_date else None
+        if offset is None:
+            continue
+        for user_id, _ in members[team.id]:
+            user, mine = users[user_id], progress.get(user_id, nobody)
+            key = f"{team.id}:{team.target_date.isoformat()}:{offset:+d}"
+            if mine.completed or user_id in off[TARGET] or (user_id, TARGET, key) in done:
+                continue
+            planned.append(Planned(user_id, user.email, user.name, TARGET, key, {
+                "team": team.name, "target_date": team.target_date, "offset": offset,
+                "percent": mine.percent}))
+
+    planned += _digests(session, course, now, teams, members, users, progress, active, off, done)
+
+    since, too_long = now - timedelta(days=IDLE_DAYS), now - timedelta(days=IDLE_LIMIT_DAYS)
+    for user_id, mine in progress.items():  # pick up where you left off
+        at = active.get(user_id)
+        if (at is None or at > since or at < too_long or mine.completed or user_id not in users or user_id in off[RESUME]
+                or not any(m.status is Status.IN_PROGRESS for m in mine.modules)):
+            continue
+        key = at.date().isoformat()  # one mail per standstill: after coming back, a new one may follow
+        if (user_id, RESUME, key) not in done:
+            user = users[user_id]
+            planned.append(Planned(user_id, user.email, user.name, RESUME, key,
+                                   {"percent": mine.percent}))
+    _add_next_steps(session, course, planned)
+    return planned
+
+
+def _add_next_steps(session: Session, course: Course, planned: list[Planned]) -> None:
+    """Give each learner's mail the link to their next step (lesson by lesson, for these learners only)."""
+    learners = sorted({m.user_id for m in planned if m.kind in (TARGET, RESUME)})
+    steps = {}
+    for start in range(0, len(learners), 500):
+        chunk = learners[start:start + 500]
+        for user_id, mine in progress_for(session, course, chunk, lessons=True).items():
+            steps[user_id] = mine.next_step()
+    for mail in planned:
+        if mail.kind in (TARGET, RESUME):
+            mail.data["step"] = steps.get(mail.user_id)
+
+
+def _digests(session, course, now, teams, members, users, progress: dict[int, CourseProgress], active, off, done):
+    """One weekly digest per manager, over all their teams, unless nothing happened in them that week."""
+    week_start = now - timedelta(days=DIGEST_DAYS)
+    year, week, _ = now.isocalendar()
+    key = f"{year}-W{week:02d}"
+    managers: dict[int, list[Team]] = defaultdict(list)
+    by_id = {team.id: team for team in teams}
+    for team_id, user_id in session.execute(select(TeamManager.team_id, TeamManager.user_id)):
+        managers[user_id].append(by_id[team_id])
+    managed = {team.id for ts in managers.values() for team in ts}
+    for team in teams:
+        if members[team.id] and team.id not in managed:
+            log.warning("Team %s heeft geen leidinggevende: er gaat geen weekoverzicht uit.", team.id)
+    nobody = no_progress(course)
+    planned = []
+    for manager_id, their_teams in sorted(managers.items()):
+        if manager_id in off[DIGEST] or (manager_id, DIGEST, key) in done:
+            continue
+        sections, changed = [], False
+        for team in sorted(their_teams, key=lambda t: t.name.lower()):
+            finished, overdue, not_started = [], [], []
+            for user_id, joined_at in members[team.id]:
+                mine, name = progress.get(user_id, nobody), users[user_id].name
+                at = active.get(user_id)
+                changed |= joined_at >= week_start or (at is not None and at >= week_start)
+                if mine.completed and mine.completed_at >= week_start:
+                    finished.append(name)
+                elif not mine.completed and team.target_date and team.target_date < now.date():
+                    overdue.append(name)
+                elif mine.status is Status.NOT_STARTED:
+                    not_started.append(name)
+            sections.append({"team_id": team.id, "team": team.name, "target_date": team.target_date,
+                             "members": len(members[team.id]), "finished": sorted(finished, key=str.lower),
+                             "overdue": sorted(overdue, key=str.lower), "not_started": sorted(not_started, key=str.lower)})
+        if changed:
+            manager = users[manager_id]
+            planned.append(Planned(manager_id, manager.email, manager.name, DIGEST, key,
+                                   {"sections": sections, "max_names": MAX_NAMES}))
+    return planned

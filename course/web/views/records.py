@@ -1,0 +1,166 @@
+"""The training record: organisation view with filters, XLSX/CSV/ZIP exports and 'overzicht scholing' PDFs."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from course import audit, certificates, records, records_export, records_pdf, teams
+from course.extensions import db
+from course.models import Organisation, Team, User, utcnow
+from course.models_records import Location
+from course.text import slugify
+from course.web.helpers import attachment, get_course
+
+bp = Blueprint("records", __name__, url_prefix="/opleidingsoverzicht")
+
+
+@dataclass
+class Selection:
+    organisations: list[Organisation]
+    organisation: Organisation
+    teams: list[Team]           # the viewer's teams in this organisation
+    locations: list[Location]   # their locations
+    period: records.Period
+    team: Team | None
+    location: Location | None
+    problem: str = ""
+
+    def args(self) -> dict:
+        """The filters as query arguments, for the download links."""
+        values = {"organisatie": self.organisation.id}
+        if self.period.is_year:
+            values["jaar"] = self.period.start.year
+        else:
+            values.update(van=self.period.start.isoformat(), tot=self.period.end.isoformat())
+        if self.team:
+            values["team"] = self.team.id
+        if self.location:
+            values["locatie"] = self.location.id
+        return values
+
+
+def _int(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _period() -> tuple[records.Period, str]:
+    today = utcnow().date()
+    start, end = request.args.get("van", ""), request.args.get("tot", "")
+    if start or end:
+        try:
+            period = records.Period(date.fromisoformat(start), date.fromisoformat(end))
+        except ValueError:
+            return records.Period.year(today.year), "Vul bij ‘van’ en ‘tot’ allebei een geldige datum in. Je ziet nu dit jaar."
+        if period.start > period.end:
+            return records.Period.year(today.year), "De datum ‘van’ ligt na ‘tot’. Je ziet nu dit jaar."
+        return period, ""
+    year = _int("jaar")
+    return records.Period.year(year if year and 2000 <= year <= 2100 else today.year), ""
+
+
+def _selection() -> Selection:
+    """What the viewer may see (404 for someone without teams) narrowed by the filters in the URL."""
+    mine = teams.managed_teams(db.session, current_user)
+    if not mine:
+        abort(404)
+    organisations = sorted({t.organisation for t in mine}, key=lambda o: o.name.lower())
+    wanted = _int("organisatie")
+    organisation = next((o for o in organisations if o.id == wanted), organisations[0])
+    their = [t for t in mine if t.organisation_id == organisation.id]
+    location_ids = {t.location_id for t in their if t.location_id}
+    locations = list(db.session.scalars(select(Location).where(Location.id.in_(location_ids))
+                                        .order_by(Location.name))) if location_ids else []
+    period, problem = _period()
+    team = next((t for t in their if t.id == _int("team")), None)
+    location = next((loc for loc in locations if loc.id == _int("locatie")), None)
+    return Selection(organisations, organisation, their, locations, period, team, location, problem)
+
+
+def _record(selection: Selection) -> records.TrainingRecord:
+    team_ids = [selection.team.id] if selection.team else [t.id for t in selection.teams]
+    members = records.members_in(db.session, selection.organisation, team_ids,
+                                 selection.location.id if selection.location else None)
+    return records.training_record(db.session, get_course(), selection.organisation, selection.period,
+                                   current_app.config["BASE_URL"], members)
+
+
+def _log(action: str, selection: Selection, subject=None) -> None:
+    audit.record(db.session, current_user, action, team=selection.team, subject=subject,
+                 detail=f"{selection.organisation.name}, {selection.period.label}")
+    db.session.commit()
+
+
+@bp.get("/")
+@login_required
+def overview():
+    selection = _selection()
+    record = _record(selection)
+    course = get_course()
+    return render_template("records/overview.html", s=selection, record=record,
+                           by_team=records.summaries(record, course, "team"),
+                           by_location=records.summaries(record, course, "location"),
+                           years=range(utcnow().year, utcnow().year - 6, -1))
+
+
+@bp.get("/export.xlsx")
+@login_required
+def export_xlsx():
+    selection = _selection()
+    _log("opleidingsoverzicht geëxporteerd (xlsx)", selection)
+    record = _record(selection)
+    return attachment(records_export.export_xlsx(record),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      records_export.filename(record, "xlsx"))
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    selection = _selection()
+    _log("opleidingsoverzicht geëxporteerd (csv)", selection)
+    record = _record(selection)
+    return attachment(records_export.export_csv(record), "text/csv; charset=utf-8",
+                      records_export.filename(record, "csv"))
+
+
+@bp.get("/certificaten.zip")
+@login_required
+def certificates_zip():
+    selection = _selection()
+    _log("certificaten gedownload (zip, opleidingsoverzicht)", selection)
+    record = _record(selection)
+    found = records.period_certificates(db.session, record)
+    data = certificates.zip_of((certificates.CertificateData.of(c) for c in found), current_app.config["BASE_URL"])
+    return attachment(data, "application/zip", records_export.filename(record, "zip").replace(
+        "opleidingsoverzicht-", "certificaten-"))
+
+
+@bp.get("/overzicht-scholing.pdf")
+@login_required
+def organisation_pdf():
+    selection = _selection()
+    _log("overzicht scholing gedownload (organisatie)", selection)
+    record, course = _record(selection), get_course()
+    pdf = records_pdf.organisation_pdf(record, course, records.summaries(record, course, "location"),
+                                       records.summaries(record, course, "team"), current_app.config["ISSUER_NAME"],
+                                       utcnow().date())
+    return attachment(pdf, "application/pdf", records_export.filename(record, "pdf").replace(
+        "opleidingsoverzicht-", "overzicht-scholing-"))
+
+
+@bp.get("/medewerkers/<int:user_id>.pdf")
+@login_required
+def employee_pdf(user_id: int):
+    selection = _selection()
+    record = _record(selection)
+    member = next((m for m in record.members if m.user_id == user_id), None)
+    if member is None:
+        abort(404)
+    _log("overzicht scholing gedownload (medewerker)", selection, db.session.get(User, user_id))
+    pdf = records_pdf.employee_pdf(record, member, current_app.config["ISSUER_NAME"], current_app.config["BASE_URL"],
+                                   utcnow().date())
+    return attachment(pdf, "application/pdf", f"overzicht-scholing-{slugify(member.name) or member.user_id}-"
+                                              f"{selection.period.slug}.pdf")

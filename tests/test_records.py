@@ -1,0 +1,136 @@
+"""The training record: rows, filters, exports read back, PDFs, locations with LRK numbers, goals on certificates."""
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select, update
+
+from course import records
+from course.extensions import db
+from course.models import Certificate, Organisation
+from conftest import complete_module, only_certificate
+
+YEAR = date.today().year
+
+
+@pytest.fixture
+def org_world(app, runner, make_user, make_team, auth):
+    manager = make_user(name="Marieke Leiding", email="leiding@voorbeeld.nl")
+    anouk = make_user(name="Anouk Jansen", email="anouk@voorbeeld.nl")
+    bram = make_user(name="Bram Bakker", email="bram@voorbeeld.nl")
+    complete_module(app, anouk)
+    a = make_team("De Regenboog", manager_id=manager, members=[anouk])
+    b = make_team("Het Klavertje", manager_id=manager, members=[bram])
+    assert runner.invoke(args=["org", "add-location", "Kinderopvang Zonnebloem", "Locatie Noord",
+                               "--lrk", "1234 5678 9012"]).exit_code == 0
+    with app.app_context():
+        location_id = db.session.scalar(select(records.Location.id))
+    result = runner.invoke(args=["org", "set-location", str(a), str(location_id)])
+    assert result.exit_code == 0, result.output
+    auth.login("leiding@voorbeeld.nl")
+    return {"anouk": anouk, "bram": bram, "a": a, "b": b, "location": location_id}
+
+
+def test_record_rows_hours_and_codes(app, org_world):
+    with app.app_context():
+        organisation = db.session.scalar(select(Organisation))
+        members = records.members_in(db.session, organisation, None)
+        record = records.training_record(db.session, app.extensions["course"], organisation, records.Period.year(YEAR),
+                                         "http://localhost", members)
+        [row] = record.rows
+        module = app.extensions["course"].modules[0]
+        assert (row.name, row.location, row.lrk_number) == ("Anouk Jansen", "Locatie Noord", "123456789012")
+        assert row.completed == date.today() and row.screen_hours == module.study_hours and row.practice_hours == 0
+        assert row.certificate_code and row.certificate_url.endswith("/verify/" + row.certificate_code)
+        assert row.quiz_score == 100
+        last_year = records.training_record(db.session, app.extensions["course"], organisation,
+                                            records.Period.year(YEAR - 1), "http://localhost", members)
+        assert last_year.rows == []
+
+
+def test_xlsx_has_numbers_dates_totals_and_the_period_in_its_name(client, org_world, app):
+    response = client.get(f"/opleidingsoverzicht/export.xlsx?jaar={YEAR}")
+    assert response.status_code == 200
+    assert f'opleidingsoverzicht-kinderopvang-zonnebloem-{YEAR}.xlsx' in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[1]
+    data = dict(zip(header, rows[2]))
+    assert data["Naam"] == "Anouk Jansen" and data["LRK-nummer"] == "123456789012"
+    assert isinstance(data["Afgerond"], datetime) and data["Afgerond"].date() == date.today()
+    assert isinstance(data["Uren scherm"], float) and data["Uren praktijk"] == 0
+    assert data["Certificaatcode"] == only_certificate(app).code
+    totals = dict(zip(header, rows[-1]))
+    assert totals["Naam"] == "Totaal" and totals["Uren totaal"] == data["Uren totaal"]
+
+
+def test_csv_for_dutch_excel_and_filters(client, org_world):
+    response = client.get(f"/opleidingsoverzicht/export.csv?team={org_world['b']}")
+    text = response.data.decode("utf-8-sig")
+    assert "Anouk" not in text  # only the other team
+    response = client.get(f"/opleidingsoverzicht/export.csv?locatie={org_world['location']}")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][0] == "Anouk Jansen" and "," in rows[1][8] and rows[-1][0] == "Totaal"
+
+
+def test_period_filter_and_bad_dates(client, org_world):
+    page = client.get(f"/opleidingsoverzicht/?van={YEAR}-01-01&tot={YEAR - 1}-01-01").get_data(as_text=True)
+    assert "ligt na" in page
+    page = client.get("/opleidingsoverzicht/?van=gisteren&tot=").get_data(as_text=True)
+    assert "geldige datum" in page
+    page = client.get(f"/opleidingsoverzicht/?van={YEAR}-03-01&tot={YEAR}-06-30").get_data(as_text=True)
+    assert f"1 maart {YEAR} tot en met 30 juni {YEAR}" in page
+    page = client.get("/opleidingsoverzicht/").get_data(as_text=True)
+    assert "Locatie Noord" in page and "123456789012" in page and "Het Klavertje" in page
+
+
+def test_pdfs_and_zip(client, org_world, app):
+    pdf = client.get(f"/opleidingsoverzicht/medewerkers/{org_world['anouk']}.pdf")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Overzicht scholing" in text and "Anouk Jansen" in text and only_certificate(app).code in text
+    org_pdf = client.get("/opleidingsoverzicht/overzicht-scholing.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(org_pdf.data)).pages)
+    assert "Locatie Noord" in text and "Het Klavertje" in text
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/opleidingsoverzicht/certificaten.zip?jaar={YEAR}").data))
+    assert len(archive.namelist()) == 1
+    empty = zipfile.ZipFile(io.BytesIO(client.get(f"/opleidingsoverzicht/certificaten.zip?jaar={YEAR - 1}").data))
+    assert empty.namelist() == []
+
+
+def test_a_manager_sees_only_their_teams(client, auth, org_world, make_user, make_team):
+    other = make_user(name="Andere Leiding", email="ander@voorbeeld.nl")
+    make_team("Elders", manager_id=other, organisation="Ander Bureau")
+    auth.logout()
+    auth.login("ander@voorbeeld.nl")
+    assert "Anouk" not in client.get("/opleidingsoverzicht/export.csv").data.decode("utf-8-sig")
+    assert client.get(f"/opleidingsoverzicht/medewerkers/{org_world['anouk']}.pdf").status_code == 404
+
+
+def test_bad_lrk_number_is_refused(runner, org_world):
+    result = runner.invoke(args=["org", "lrk", "Kinderopvang Zonnebloem", "LRK-12ab"])
+    assert result.exit_code != 0 and "alleen uit cijfers" in result.output
+
+
+def test_new_certificates_list_the_learning_goals_old_ones_stay(app, client, make_user):
+    learner = make_user(email="doelen@voorbeeld.nl")
+    complete_module(app, learner)
+    certificate = only_certificate(app)
+    module = app.extensions["course"].modules[0]
+    expected = [goal for lesson in module.lessons for goal in lesson.goals]
+    assert certificate.goals == list(dict.fromkeys(expected))
+    page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Wat de houder kan" in page and expected[0] in page
+    from course.certificates import CertificateData, render_pdf
+    reader = PdfReader(io.BytesIO(render_pdf(CertificateData.of(certificate), "http://localhost")))
+    assert len(reader.pages) == 2 and "Wat de houder van dit certificaat kan" in reader.pages[1].extract_text()
+    with app.app_context():  # a certificate issued before goals were listed
+        db.session.execute(update(Certificate).values(goals=None))
+        db.session.commit()
+    page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Wat de houder kan" not in page
+    assert len(PdfReader(io.BytesIO(render_pdf(CertificateData.of(only_certificate(app)), "http://localhost"))).pages) == 1
