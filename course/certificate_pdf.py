@@ -26,7 +26,7 @@ FONT_CANDIDATES = [
 
 
 @lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str]:
+def pdf_fonts() -> tuple[str, str]:
     """Register a TrueType font with wide Unicode coverage: DejaVu if present, else reportlab's Vera."""
     import reportlab
     for regular, bold in FONT_CANDIDATES:
@@ -78,7 +78,7 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
     Cached per worker: a certificate's data is frozen at issue, so the same data always gives the
     same document (a reissue gets a new code and so new data).
     """
-    regular, bold = _fonts()
+    regular, bold = pdf_fonts()
     buffer = io.BytesIO()
     width, height = landscape(A4)
     c = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)

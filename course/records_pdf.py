@@ -12,13 +12,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from course.catalog import Course
-from course.certificates import _fonts, format_hours
+from course.certificate_pdf import pdf_fonts
 from course.records import Member, Summary, TrainingRecord
-from course.text import dutch_date, printable
+from course.text import dutch_date, dutch_hours, printable
 
 
 def _styles():
-    regular, bold = _fonts()
+    regular, bold = pdf_fonts()
     return (ParagraphStyle("kop", fontName=bold, fontSize=16, leading=20, spaceAfter=6),
             ParagraphStyle("tekst", fontName=regular, fontSize=10, leading=13),
             ParagraphStyle("klein", fontName=regular, fontSize=8, leading=10), regular, bold)
@@ -56,10 +56,10 @@ def employee_pdf(record: TrainingRecord, member: Member, issuer: str, base_url: 
     data = [["Module", "Begonnen", "Afgerond", "Uren", "Quiz", "Certificaat"]]
     for r in rows:
         data.append([Paragraph(f"Module {r.module_number}: {r.module_title}", small), dutch_date(r.started),
-                     dutch_date(r.completed), format_hours(r.hours) if r.hours else "",
+                     dutch_date(r.completed), dutch_hours(r.hours) if r.hours else "",
                      f"{r.quiz_score:.0f}%" if r.quiz_score is not None else "", r.certificate_code])
     data.append(["Totaal", "", f"{sum(r.completed is not None for r in rows)} afgerond",
-                 format_hours(sum(r.hours for r in rows)), "", ""])
+                 dutch_hours(sum(r.hours for r in rows)), "", ""])
     story += [_table(data, [62 * mm, 24 * mm, 24 * mm, 14 * mm, 14 * mm, 36 * mm], bold), Spacer(1, 10),
               Paragraph("Uren: de studiebelasting van de afgeronde modules (schermtijd; praktijkuren komen erbij "
                         "zodra praktijkopdrachten zijn afgetekend). Controleer een certificaat met de code op "
@@ -78,14 +78,14 @@ def organisation_pdf(record: TrainingRecord, course: Course, by_location: list[S
              Paragraph(f"Periode: {record.period.label} · Cursus: Veilige Gehechtheid (online, "
                        f"{len(course.modules)} modules)", text),
              Paragraph(f"{len(record.members)} medewerkers, {record.completions} modules afgerond, "
-                       f"{format_hours(record.hours)} uur.", text), Spacer(1, 8)]
+                       f"{dutch_hours(record.hours)} uur.", text), Spacer(1, 8)]
     for title, summaries in (("Per locatie", by_location), ("Per team", by_team)):
         data = [[title, "LRK-nummer", "Medewerkers", "Actief", "Modules af", "Uren", "Cursus af"]]
         for s in summaries:
             data.append([Paragraph(printable(s.name), small), s.lrk_number, s.members, s.active, s.completions,
-                         format_hours(s.hours), s.finished])
+                         dutch_hours(s.hours), s.finished])
         data.append(["Totaal", "", sum(s.members for s in summaries), sum(s.active for s in summaries),
-                     sum(s.completions for s in summaries), format_hours(sum(s.hours for s in summaries)),
+                     sum(s.completions for s in summaries), dutch_hours(sum(s.hours for s in summaries)),
                      sum(s.finished for s in summaries)])
         story += [_table(data, [56 * mm, 26 * mm, 22 * mm, 16 * mm, 20 * mm, 16 * mm, 18 * mm], bold), Spacer(1, 10)]
     per_person: dict[int, list] = defaultdict(list)
@@ -96,8 +96,8 @@ def organisation_pdf(record: TrainingRecord, course: Course, by_location: list[S
         rows = per_person.get(m.user_id, [])
         if rows:
             data.append([Paragraph(printable(m.name), small), Paragraph(printable(m.team), small),
-                         sum(r.completed is not None for r in rows), format_hours(sum(r.hours for r in rows))])
-    data.append(["Totaal", "", record.completions, format_hours(record.hours)])
+                         sum(r.completed is not None for r in rows), dutch_hours(sum(r.hours for r in rows))])
+    data.append(["Totaal", "", record.completions, dutch_hours(record.hours)])
     story += [Paragraph("Per medewerker (wie in de periode studeerde)", text), Spacer(1, 4),
               _table(data, [70 * mm, 60 * mm, 22 * mm, 22 * mm], bold), Spacer(1, 8),
               Paragraph(f"Opgemaakt op {dutch_date(today)} door {printable(issuer)}.", small)]
