@@ -31,7 +31,7 @@ def upgrade():
     )
     with op.batch_alter_table('quiz_item_results', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quiz_item_results_attempt_id'), ['attempt_id'], unique=False)
-        batch_op.create_index('ix_quiz_item_results_item', ['module_slug', 'question_id'], unique=False)
+        batch_op.create_index('ix_quiz_item_results_item', ['module_slug', 'question_id', 'points', 'attempt_points', 'chosen'], unique=False)
 
     # ### end Alembic commands ###
 
