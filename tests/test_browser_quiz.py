@@ -108,6 +108,9 @@ def test_quiz_keyboard_fail_then_pass(page, a11y, live_server, ready_learner):
     expect(page.get_by_text("Nog niet geslaagd.")).to_be_visible()
     expect(page.get_by_text("jouw keuze").first).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Lees het na in de les")).first).to_be_visible()
+    # No key before passing: neither the right options nor the right order or categories.
+    for key_text in ("juist antwoord", "Juiste volgorde", "Eerst in kaart brengen, dan overleggen"):
+        assert page.get_by_text(key_text).count() == 0, key_text
 
     tab_to(page, "Nieuwe poging")
     press(page)
@@ -118,6 +121,7 @@ def test_quiz_keyboard_fail_then_pass(page, a11y, live_server, ready_learner):
     a11y.check()
     expect(page.get_by_text("Geslaagd!")).to_be_visible()
     expect(page.get_by_text("Je score: 100%")).to_be_visible()
+    assert page.get_by_text("juist antwoord").count() > 0  # after passing, the whole review with keys
 
     page.goto(live_server + "/cursus/eerste-module/quiz/")
     a11y.check()
