@@ -5,7 +5,7 @@ import secrets
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -145,6 +145,9 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_reason: Mapped[str | None] = mapped_column(String(500), default=None)
     name_removed: Mapped[bool] = mapped_column(default=False)  # the learner deleted the account and the name
+    # A praktijkverklaring's coach, "name, role", frozen at sign-off; NULL on module and course certificates.
+    signer: Mapped[str | None] = mapped_column(String(200), default=None)
+    practice_hours: Mapped[float | None] = mapped_column(default=None)  # of `hours`, on a praktijkverklaring
 
     COURSE_SCOPE = "cursus"
 
@@ -155,6 +158,10 @@ class Certificate(db.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_practice(self) -> bool:
+        return self.signer is not None
 
 
 # The kinds of organisation that buy the course, with how they are named on screen.
@@ -213,6 +220,61 @@ class TeamManager(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     appointed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamCoach(db.Model):
+    """A coach of a team (pedagogisch coach, beleidsmedewerker): reviews the members' practice hand-ins."""
+
+    __tablename__ = "team_coaches"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_team_coaches_team_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(100), default="Pedagogisch coach")  # printed on the praktijkverklaring
+    appointed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reflection(db.Model):
+    """A learner's private answer to a lesson's reflection question; one per learner and lesson."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", "lesson_slug", name="uq_reflections_user_lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    lesson_slug: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PracticeSubmission(db.Model):
+    """One hand-in of a module's practice assignment, and the coach's review of it.
+
+    A learner hands in again after a revision request: a new row. At most one waits for review and at
+    most one is signed off per learner and module (partial unique indexes), so nothing is signed twice.
+    """
+
+    __tablename__ = "practice_submissions"
+    __table_args__ = (
+        Index("uq_practice_submissions_waiting", "user_id", "module_slug", unique=True,
+              sqlite_where=text("status = 'ingeleverd'"), postgresql_where=text("status = 'ingeleverd'")),
+        Index("uq_practice_submissions_signed", "user_id", "module_slug", unique=True,
+              sqlite_where=text("status = 'afgetekend'"), postgresql_where=text("status = 'afgetekend'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="ingeleverd")  # ingeleverd, herzien, afgetekend
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # {field id: text}; emptied after the retention
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    reviewer_name: Mapped[str] = mapped_column(String(120), default="")
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)  # texts deleted after the retention period
 
 
 class AuditEvent(db.Model):
