@@ -35,10 +35,12 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    # Filled in by the login query (course.web.load_user), not stored: whether this user manages a
-    # team (for the menu) and, on a lesson page, whether they finished that lesson (None: not asked).
+    # Filled in by the login query (course.web.load_user), not stored: whether this user manages or coaches
+    # a team (for the menu) and, on a lesson page, whether they finished it and their reflection (None: not asked).
     manages_teams = False
+    coaches_teams = False
     lesson_done = None
+    reflection = None
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, exists, select
 
 from course.errors import NotFound
 from course.extensions import db, login_manager
-from course.models import LessonProgress, TeamManager, User
+from course.models import LessonProgress, Reflection, TeamCoach, TeamManager, User
 from course.text import dutch_date
 
 ERROR_TEXTS = {
@@ -35,7 +35,8 @@ ERROR_TEXTS = {
 
 LAYOUT_ENDPOINTS = ("main.index", "learn.overview", "main.glossary", "certificates.mine", "manage.overview",
                     "admin.organisations", "account.settings", "auth.logout", "auth.login", "auth.register",
-                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg")
+                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg",
+                    "coach.overview")
 
 
 # The largest id both databases hold in an INTEGER column (PostgreSQL's int4; SQLite allows 2^63-1).
@@ -53,11 +54,11 @@ class DatabaseId(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Attach the whole web layer to the app."""
     from course.web import outage, security
-    from course.web.views import account, admin, auth, certificates, learn, main, manage, quiz
+    from course.web.views import account, admin, auth, certificates, coach, learn, main, manage, practice, quiz
     outage.register(app)  # the 503 page and the retry after a database restart (see outage.py)
     _trust_proxies(app)
     install_converters(app)
-    for module in (main, auth, account, learn, quiz, certificates, manage, admin):
+    for module in (main, auth, account, learn, practice, quiz, certificates, manage, coach, admin):
         app.register_blueprint(module.bp)
     register(app)
     security.register(app)
@@ -92,11 +93,14 @@ def _layout_links(script_root: str) -> dict[str, str]:
 @lru_cache(maxsize=2)
 def _user_statement(with_lesson: bool):
     """Built once: this runs on every request, and building the expression costs more than the query."""
-    columns = [User, exists().where(TeamManager.user_id == User.id)]
+    columns = [User, exists().where(TeamManager.user_id == User.id), exists().where(TeamCoach.user_id == User.id)]
     if with_lesson:
         columns.append(exists().where(LessonProgress.user_id == User.id,
                                       LessonProgress.module_slug == bindparam("module"),
                                       LessonProgress.lesson_slug == bindparam("lesson")))
+        columns.append(select(Reflection.text).where(
+            Reflection.user_id == User.id, Reflection.module_slug == bindparam("module"),
+            Reflection.lesson_slug == bindparam("lesson")).scalar_subquery())
     return select(*columns).where(User.id == bindparam("user_id"))
 
 
@@ -105,7 +109,8 @@ def ask_with_login(module_slug: str, lesson_slug: str) -> None:
 
     The lesson page is the page learners open most; this saves it a second database round trip.
     Call it before anything loads the user (a url_value_preprocessor); the answer lands in
-    `current_user.lesson_done`, which stays None when the user was loaded without it.
+    `current_user.lesson_done` (and the learner's reflection in `current_user.reflection`), which stay None
+    when the user was loaded without them.
     """
     g.lesson_with_login = (module_slug, lesson_slug)
 
@@ -120,21 +125,23 @@ def load_user(session_id: str) -> User | None:
     params = {"user_id": int(user_id)}
     if lesson:
         params["module"], params["lesson"] = lesson
-    # The user and whether they manage a team, in one query: the menu needs both on every page.
+    # The user and whether they manage or coach a team, in one query: the menu needs them on every page.
     row = db.session.execute(_user_statement(lesson is not None), params).first()
     if row is None or not secrets.compare_digest(row[0].session_token, token):
         return None
-    user, user.manages_teams = row[0], row[1]
-    user.lesson_done = bool(row[2]) if lesson else None
+    user, user.manages_teams, user.coaches_teams = row[0], row[1], row[2]
+    user.lesson_done = bool(row[3]) if lesson else None
+    user.reflection = (row[4] or "") if lesson else None
     return user
 
 
 def viewer_flags(user) -> dict[str, bool]:
-    """What the layout may know about its viewer: logged in, administrator, manager (for the menu)."""
+    """What the layout may know about its viewer: logged in, administrator, manager, coach (for the menu)."""
     authenticated = bool(user.is_authenticated)
     admin = authenticated and bool(user.is_admin)
     return {"is_authenticated": authenticated, "is_admin": admin,
-            "is_manager": admin or (authenticated and bool(user.manages_teams))}
+            "is_manager": admin or (authenticated and bool(user.manages_teams)),
+            "is_coach": authenticated and bool(getattr(user, "coaches_teams", False))}
 
 
 def register(app: Flask) -> None:
@@ -145,7 +152,8 @@ def register(app: Flask) -> None:
         from flask_login import current_user
 
         from course.web.helpers import get_course
-        return {"course": get_course(), "is_manager": viewer_flags(current_user)["is_manager"],
+        flags = viewer_flags(current_user)
+        return {"course": get_course(), "is_manager": flags["is_manager"], "is_coach": flags["is_coach"],
                 "links": _layout_links(request.script_root)}
 
     app.add_template_filter(dutch_date, "nl_date")
