@@ -234,7 +234,7 @@ def hand_in_form(assignment, reflections: list[tuple[str, str]], **kwargs) -> Fo
     HandInForm.reflectie = SelectField(
         "Een reflectie meesturen (mag, hoeft niet)",
         choices=[SelectChoice(value, label) for value, label in [("", "Geen reflectie meesturen")] + reflections],
-        description="Alleen als je er een kiest, leest je coach die reflectie mee.")
+        description="Alleen als je er een kiest, leest je coach die reflectie mee.", validate_choice=False)
     HandInForm.submit = SubmitField("Inleveren")
     return HandInForm(**kwargs)
 

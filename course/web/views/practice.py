@@ -1,6 +1,8 @@
 """The learner's practice: reflections under each lesson, "Mijn reflecties", and handing in an assignment."""
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 
 from course import practice, reflections, teams
 from course.errors import PracticeProblem, ReflectionTooLong
@@ -22,6 +24,10 @@ def save_reflection(module_slug: str, lesson_slug: str):
     """Save as the learner types (JSON, CSRF token in X-CSRFToken) or from the form without JavaScript."""
     lesson = _lesson_or_404(module_slug, lesson_slug)
     if request.is_json:
+        try:  # no form here to check it: the token comes in the X-CSRFToken header
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except ValidationError:
+            return jsonify(ok=False, message="De pagina is verlopen. Laad de pagina opnieuw; kopieer eerst je tekst."), 400
         data = request.get_json(silent=True)
         text = data.get("text") if isinstance(data, dict) else None
         if not isinstance(text, str):
