@@ -11,8 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from course.errors import EmailTaken, InvalidToken
-from course.models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, QuizAttempt, Team, TeamManager,
-                           TeamMembership, User, new_session_token)
+from course.models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt,
+                           Reflection, Team, TeamCoach, TeamManager, TeamMembership, User, new_session_token)
 from course.text import clean_name
 
 MIN_PASSWORD_LENGTH = 10
@@ -162,6 +162,13 @@ def export_data(session: Session, user: User) -> dict:
         "teams": [{"team": t.name, "organisatie": t.organisation.name, "lid_sinds": when(m.joined_at)}
                   for m, t in session.execute(select(TeamMembership, Team).join(Team)
                                               .where(TeamMembership.user_id == user.id))],
+        "reflecties": [{"module": r.module_slug, "les": r.lesson_slug, "tekst": r.text, "bijgewerkt": when(r.updated_at)}
+                       for r in session.scalars(select(Reflection).where(Reflection.user_id == user.id))],
+        "praktijkopdrachten": [{"module": p.module_slug, "status": p.status, "ingeleverd": when(p.submitted_at),
+                                "antwoorden": p.answers, "feedback": p.feedback, "coach": p.reviewer_name,
+                                "beoordeeld": when(p.reviewed_at)}
+                               for p in session.scalars(select(PracticeSubmission)
+                                                        .where(PracticeSubmission.user_id == user.id))],
         "logboek_over_jou": [{"wanneer": when(e.at), "wat": e.action}
                              for e in session.scalars(select(AuditEvent).where(AuditEvent.subject_id == user.id))],
     }
@@ -177,8 +184,12 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
     """
     # Explicit deletes: the database's ON DELETE rules do the same (on SQLite through the pragma
     # in extensions.py), but removing someone's data must not depend on a connection setting.
-    for model in (ModuleCompletion, QuizAttempt, LessonProgress, TeamMembership, TeamManager):
+    # A hand-in waiting for review goes too: the coach's page for it then answers 404.
+    for model in (ModuleCompletion, QuizAttempt, LessonProgress, Reflection, PracticeSubmission, TeamMembership,
+                  TeamManager, TeamCoach):
         session.execute(delete(model).where(model.user_id == user.id))
+    session.execute(update(PracticeSubmission).where(PracticeSubmission.reviewer_id == user.id)
+                    .values(reviewer_id=None))
     session.execute(update(AuditEvent).where(AuditEvent.subject_id == user.id).values(subject_id=None))
     session.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_id=None))
     for certificate in session.scalars(select(Certificate).where(Certificate.user_id == user.id)):

@@ -16,6 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
+from course.catalog.model import study_text
 from course.models import Certificate
 from course.text import dutch_date, dutch_hours, slugify
 
@@ -56,12 +57,31 @@ class CertificateData:
     issuer: str
     issued_at: datetime
     is_course: bool
+    signer: str | None = None  # a praktijkverklaring's coach, "name, role"
+    practice_hours: float | None = None
     goals: tuple[str, ...] = ()  # empty on certificates issued before goals were listed
 
     @classmethod
     def of(cls, certificate: Certificate) -> "CertificateData":
         return cls(certificate.code, certificate.name, certificate.title, certificate.hours, certificate.issuer,
-                   certificate.issued_at, certificate.is_course, tuple(certificate.goals or ()))
+                   certificate.issued_at, certificate.is_course, certificate.signer, certificate.practice_hours,
+                   tuple(certificate.goals or ()))
+
+    @property
+    def heading(self) -> str:
+        return "Praktijkverklaring" if self.signer else "Certificaat"
+
+    @property
+    def lines(self) -> tuple[str, str, str, str]:
+        """What, study load, date, and who issued or signed: the lines under the title."""
+        if self.signer:
+            return ("heeft in de eigen praktijk deze opdracht uitgevoerd, uit de online cursus Veilige Gehechtheid:",
+                    f"Studiebelasting: {study_text(self.hours, self.practice_hours or 0)}",
+                    f"Afgetekend op {dutch_date(self.issued_at)} door {self.signer}", f"Uitgegeven door: {self.issuer}")
+        return ("met goed gevolg de volledige online cursus heeft afgerond:" if self.is_course else
+                "met goed gevolg heeft afgerond, uit de online cursus Veilige Gehechtheid:",
+                f"Studiebelasting: {dutch_hours(self.hours)} uur", f"Datum van uitgifte: {dutch_date(self.issued_at)}",
+                f"Uitgegeven door: {self.issuer}")
 
 
 def _fit(text: str, font: str, size: float, max_width: float) -> float:
@@ -82,7 +102,7 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
     buffer = io.BytesIO()
     width, height = landscape(A4)
     c = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
-    c.setTitle(f"Certificaat {data.title} - {data.name}")
+    c.setTitle(f"{data.heading} {data.title} - {data.name}")
     c.setAuthor(data.issuer)
     c.setSubject(f"Verificatiecode {data.code}")
     teal = (0.043, 0.369, 0.388)
@@ -94,27 +114,25 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
     middle = width / 2
     c.setFillColorRGB(*teal)
     c.setFont(bold, 40)
-    c.drawCentredString(middle, height - 120, "Certificaat")
+    c.drawCentredString(middle, height - 120, data.heading)
     c.setFillColorRGB(0.11, 0.16, 0.19)
     c.setFont(regular, 16)
     c.drawCentredString(middle, height - 165, "Hierbij verklaren wij dat")
     size = _fit(data.name, bold, 32, width - 160)
     c.setFont(bold, size)
     c.drawCentredString(middle, height - 215, data.name)
-    c.setFont(regular, 16)
-    if data.is_course:
-        c.drawCentredString(middle, height - 260, "met goed gevolg de volledige online cursus heeft afgerond:")
-    else:
-        c.drawCentredString(middle, height - 260, "met goed gevolg heeft afgerond, uit de online cursus Veilige Gehechtheid:")
+    what, load, when, issuer = data.lines
+    c.setFont(regular, _fit(what, regular, 16, width - 160))
+    c.drawCentredString(middle, height - 260, what)
     size = _fit(data.title, bold, 24, width - 160)
     c.setFont(bold, size)
     c.setFillColorRGB(*teal)
     c.drawCentredString(middle, height - 300, data.title)
     c.setFillColorRGB(0.11, 0.16, 0.19)
     c.setFont(regular, 14)
-    c.drawCentredString(middle, height - 340, f"Studiebelasting: {dutch_hours(data.hours)} uur")
-    c.drawCentredString(middle, height - 362, f"Datum van uitgifte: {dutch_date(data.issued_at)}")
-    c.drawCentredString(middle, height - 384, f"Uitgegeven door: {data.issuer}")
+    for offset, line in ((340, load), (362, when), (384, issuer)):
+        c.setFont(regular, _fit(line, regular, 14, width - 160))
+        c.drawCentredString(middle, height - offset, line)
 
     url = verify_url(base_url, data.code)
     qr = segno.make(url, error="m")
@@ -130,7 +148,8 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
             if dark:
                 c.rect(x0 + (col_index + 4) * cell, y0 + box - (row_index + 5) * cell, cell, cell, stroke=0, fill=1)
     c.setFont(regular, 11)
-    c.drawString(70, 118, "Echt? Controleer dit certificaat op:")
+    c.drawString(70, 118, f"Echt? Controleer deze {data.heading.lower()} op:" if data.signer else
+                 "Echt? Controleer dit certificaat op:")
     c.setFont(bold, 11)
     c.drawString(70, 102, f"{base_url.rstrip('/')}/verify")
     c.setFont(regular, 11)
@@ -168,7 +187,7 @@ def _goals_page(c: canvas.Canvas, data: CertificateData, width: float, height: f
 
 def filename(data: CertificateData) -> str:
     """The download name of a certificate's PDF."""
-    return f"certificaat-{slugify(data.title)}-{data.code}.pdf"
+    return f"{data.heading.lower()}-{slugify(data.title)}-{data.code}.pdf"
 
 
 def zip_of(certificates: Iterable[CertificateData], base_url: str) -> bytes:

@@ -111,7 +111,8 @@ def reissue_with_current_name(session: Session, user: User, certificate: Certifi
     if revoked:
         replacement = Certificate(code=new_code(), user_id=user.id, scope=certificate.scope, name=user.name,
                                   title=certificate.title, hours=certificate.hours, issuer=certificate.issuer,
-                                  issued_at=certificate.issued_at, goals=certificate.goals)
+                                  issued_at=certificate.issued_at, goals=certificate.goals, signer=certificate.signer,
+                                  practice_hours=certificate.practice_hours)
         session.add(replacement)
         try:
             session.commit()

@@ -266,10 +266,22 @@ def send_reminders(dry_run: bool, now_text: str | None):
         raise SystemExit(1)
 
 
+practice_group = AppGroup("practice", help="Praktijkopdrachten.")
+
+
+@practice_group.command("purge")
+def practice_purge():
+    """Wis de teksten van inleveringen waarvan de bewaartermijn voorbij is (voor een dagelijkse timer)."""
+    from course import practice
+    days = current_app.config["PRACTICE_RETENTION_DAYS"]
+    count = practice.purge_expired(db.session, days)
+    click.echo(f"{count} inlevering(en) gewist (beoordeeld meer dan {days} dagen geleden).")
+
+
 def register(app: Flask) -> None:
     """Attach the project's commands to the app."""
     app.cli.add_command(content)
     app.cli.add_command(demo_data, "demo-data")
     app.cli.add_command(create_admin, "create-admin")
-    for group in (certificate, org, backup, quiz, reminders):
+    for group in (certificate, org, backup, quiz, reminders, practice_group):
         app.cli.add_command(group)

@@ -47,6 +47,8 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         # A bank needs this many items per lesson (and this many minus one more than a draw takes).
         "QUIZ_MIN_ITEMS_PER_LESSON": int(env.get("QUIZ_MIN_ITEMS_PER_LESSON", "3")),
         "ISSUER_NAME": env.get("ISSUER_NAME", "Leerplatform Veilige Gehechtheid"),
+        # Days after a coach's review that a hand-in's texts are kept (`flask practice purge` erases them).
+        "PRACTICE_RETENTION_DAYS": int(env.get("PRACTICE_RETENTION_DAYS", "90")),
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25") or 25),
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),

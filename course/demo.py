@@ -26,6 +26,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("cursist, halverwege module 1", "Anouk van der Meer-Çelik", "anouk@voorbeeld.nl"),
     DemoAccount("cursist, net begonnen", "Zoë Brûlé", "zoe@voorbeeld.nl"),
     DemoAccount("leidinggevende van team De Regenboog", "Marieke de Vries", "leiding@voorbeeld.nl"),
+    DemoAccount("coach van team De Regenboog (een inlevering wacht)", "Fatima El Amrani", "coach@voorbeeld.nl"),
     DemoAccount("beheerder", "Bram Beheer", "beheer@voorbeeld.nl"),
 )
 DEMO_ORGANISATION, DEMO_TEAM = "Kinderopvang Zonnebloem", "Locatie De Regenboog"
@@ -46,6 +47,7 @@ def create_demo_data(session: Session, course: Course) -> list[DemoAccount]:
         created.append(account)
     if created:
         _demo_team(session)
+        _demo_hand_in(session, course)
         _practice_attempts(session, course)
     return created
 
@@ -97,3 +99,17 @@ def _demo_team(session: Session) -> None:
     teams.appoint_manager(session, None, team, accounts.find_user_by_email(session, "leiding@voorbeeld.nl"))
     for email in ("anouk@voorbeeld.nl", "zoe@voorbeeld.nl"):
         teams.join(session, team, accounts.find_user_by_email(session, email))
+    teams.appoint_coach(session, None, team, accounts.find_user_by_email(session, "coach@voorbeeld.nl"))
+
+
+def _demo_hand_in(session: Session, course: Course) -> None:
+    """Anouk handed in module 1's assignment; it waits for the demo coach."""
+    from course import practice
+    module = course.modules[0]
+    anouk = accounts.find_user_by_email(session, "anouk@voorbeeld.nl")
+    if module.assignment is None or anouk is None or practice.submissions_of(session, anouk, module):
+        return
+    answers = {f.id: "Kind A viel bij het buitenspelen en keek om zich heen. Ik ging naast kind A zitten en "
+                     "benoemde wat ik zag. Kind A kwam tegen mij aan zitten en speelde daarna weer verder."
+               for f in module.assignment.fields}
+    practice.hand_in(session, anouk, module, answers)

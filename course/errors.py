@@ -55,3 +55,13 @@ class AlreadyExists(DomainError):
 class AlreadyRevoked(DomainError):
     def __init__(self):
         super().__init__("Dit certificaat is al ingetrokken.")
+
+
+class PracticeProblem(DomainError):
+    """A hand-in or review that cannot go ahead now; the message says why and what to do."""
+
+
+class ReflectionTooLong(DomainError):
+    def __init__(self, limit: int):
+        super().__init__(f"Je reflectie is te lang: hoogstens {limit} tekens. Maak hem wat korter; je tekst is niet "
+                         "opgeslagen.")

@@ -5,7 +5,7 @@ import secrets
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, exists, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, exists, text
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from course.extensions import db
@@ -38,8 +38,8 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    # manages_teams (for the menu) is a column_property defined below TeamManager: the login query
-    # loads it with the user, in the same statement.
+    # manages_teams and coaches_teams (for the menu) are column_properties defined at the end of this
+    # module: the login query loads them with the user, in the same statement.
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
@@ -150,6 +150,9 @@ class Certificate(db.Model):
     name_removed: Mapped[bool] = mapped_column(default=False)  # the learner deleted the account and the name
     # The module's learning goals, frozen at issue (None on certificates issued before they were listed).
     goals: Mapped[list | None] = mapped_column(JSON, default=None)
+    # A praktijkverklaring's coach, "name, role", frozen at sign-off; NULL on module and course certificates.
+    signer: Mapped[str | None] = mapped_column(String(200), default=None)
+    practice_hours: Mapped[float | None] = mapped_column(default=None)  # of `hours`, on a praktijkverklaring
 
     COURSE_SCOPE = "cursus"
 
@@ -160,6 +163,10 @@ class Certificate(db.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_practice(self) -> bool:
+        return self.signer is not None
 
 
 # The kinds of organisation that buy the course, with how they are named on screen.
@@ -222,6 +229,61 @@ class TeamManager(db.Model):
     appointed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class TeamCoach(db.Model):
+    """A coach of a team (pedagogisch coach, beleidsmedewerker): reviews the members' practice hand-ins."""
+
+    __tablename__ = "team_coaches"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_team_coaches_team_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(100), default="Pedagogisch coach")  # printed on the praktijkverklaring
+    appointed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reflection(db.Model):
+    """A learner's private answer to a lesson's reflection question; one per learner and lesson."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", "lesson_slug", name="uq_reflections_user_lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    lesson_slug: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PracticeSubmission(db.Model):
+    """One hand-in of a module's practice assignment, and the coach's review of it.
+
+    A learner hands in again after a revision request: a new row. At most one waits for review and at
+    most one is signed off per learner and module (partial unique indexes), so nothing is signed twice.
+    """
+
+    __tablename__ = "practice_submissions"
+    __table_args__ = (
+        Index("uq_practice_submissions_waiting", "user_id", "module_slug", unique=True,
+              sqlite_where=text("status = 'ingeleverd'"), postgresql_where=text("status = 'ingeleverd'")),
+        Index("uq_practice_submissions_signed", "user_id", "module_slug", unique=True,
+              sqlite_where=text("status = 'afgetekend'"), postgresql_where=text("status = 'afgetekend'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="ingeleverd")  # ingeleverd, herzien, afgetekend
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # {field id: text}; emptied after the retention
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    reviewer_name: Mapped[str] = mapped_column(String(120), default="")
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)  # texts deleted after the retention period
+
+
 class AuditEvent(db.Model):
     """Who did what to whom, and when: manager and administrator actions on other people's data."""
 
@@ -240,3 +302,4 @@ class AuditEvent(db.Model):
 # loads it with the user (undefer) instead of asking a second time. Deferred elsewhere: a list of
 # 500 team members does not need it.
 User.manages_teams = column_property(exists().where(TeamManager.user_id == User.id), deferred=True)
+User.coaches_teams = column_property(exists().where(TeamCoach.user_id == User.id), deferred=True)

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Lesson, Module
-from course.models import Certificate, LessonProgress, ModuleCompletion, User
+from course.models import Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, User
+from course.practice import PracticeState
 
 
 def completed_lessons(session: Session, user: User) -> dict[tuple[str, str], datetime]:
@@ -79,6 +80,7 @@ class ModuleProgress:
     quiz_passed: bool
     completed_at: datetime | None
     certificate: str | None = None  # verification code of the valid module certificate
+    practice: PracticeState | None = None  # the assignment: handed in, revision asked, signed off (or None)
 
     @property
     def steps(self) -> int:
@@ -204,12 +206,15 @@ def _progress_statement():
         .where(ModuleCompletion.user_id == user_id),
         select(literal("certificaat"), Certificate.scope, Certificate.code, Certificate.issued_at)
         .where(Certificate.user_id == user_id, Certificate.revoked_at.is_(None)),
+        select(literal("praktijk"), PracticeSubmission.module_slug, PracticeSubmission.status,
+               PracticeSubmission.submitted_at).where(PracticeSubmission.user_id == user_id),
     )
 
 
 def _build(course: Course, done: dict[tuple[str, str], datetime], counts: dict[str, int],
-           completions: dict[str, datetime], certificates: dict[str, str]) -> CourseProgress:
-    """The one place where lessons, completions and certificates become progress."""
+           completions: dict[str, datetime], certificates: dict[str, str],
+           practice: dict[str, set[str]] | None = None) -> CourseProgress:
+    """The one place where lessons, completions, certificates and hand-ins become progress."""
     modules = tuple(
         ModuleProgress(
             module=module,
@@ -218,6 +223,7 @@ def _build(course: Course, done: dict[tuple[str, str], datetime], counts: dict[s
             quiz_passed=module.slug in completions,
             completed_at=completions.get(module.slug),
             certificate=certificates.get(module.slug),
+            practice=PracticeState.of((practice or {}).get(module.slug, ())),
         )
         for module in course.modules
     )
@@ -238,18 +244,21 @@ def course_progress(session: Session, course: Course, user: User) -> CourseProgr
     done: dict[tuple[str, str], datetime] = {}
     completions: dict[str, datetime] = {}
     certificates: dict[str, str] = {}
+    practice: dict[str, set[str]] = defaultdict(set)
     for kind, slug, other, at in session.execute(_progress_statement(), {"user_id": user.id}):
         if kind == "les":
             done[(slug, other)] = at
         elif kind == "module":
             completions[slug] = at
+        elif kind == "praktijk":
+            practice[slug].add(other)
         else:
             certificates[slug] = other
-    return _build(course, done, _lesson_counts(course, done), completions, certificates)
+    return _build(course, done, _lesson_counts(course, done), completions, certificates, practice)
 
 
 def progress_for(session: Session, course: Course, user_ids, *, lessons: bool = False) -> dict[int, CourseProgress]:
-    """Progress of many learners at once, in three queries whatever their number.
+    """Progress of many learners at once, in five queries whatever their number.
 
     `user_ids` is a list of ids or a subquery selecting them (a team's members). With `lessons`,
     each result also knows which lessons were finished and when; without, only how many per
@@ -282,11 +291,16 @@ def progress_for(session: Session, course: Course, user_ids, *, lessons: bool = 
             select(Certificate.user_id, Certificate.scope, Certificate.code)
             .where(Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None))):
         certificates[user_id][scope] = code
-    ids = set(done) | set(counts) | set(completions) | set(certificates)
+    practice: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for user_id, module_slug, status in session.execute(
+            select(PracticeSubmission.user_id, PracticeSubmission.module_slug, PracticeSubmission.status)
+            .where(PracticeSubmission.user_id.in_(user_ids)).distinct()):
+        practice[user_id][module_slug].add(status)
+    ids = set(done) | set(counts) | set(completions) | set(certificates) | set(practice)
     if isinstance(user_ids, (list, tuple, set, frozenset)):
         ids |= set(user_ids)
     return {user_id: _build(course, done.get(user_id, {}), counts.get(user_id, {}), completions.get(user_id, {}),
-                            certificates.get(user_id, {})) for user_id in ids}
+                            certificates.get(user_id, {}), practice.get(user_id)) for user_id in ids}
 
 
 def no_progress(course: Course) -> CourseProgress:

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from course import teams
+from course import practice, teams
 from course.extensions import db
 from course.models import Certificate, Organisation, QuizAttempt, Team, User
 from conftest import complete_module
@@ -60,6 +60,15 @@ EXPECTED = {
     "records.employee_pdf": ("/opleidingsoverzicht/medewerkers/{learner}.pdf", (R, NF, NF, OK)),
     "reminders.opt_out": ("/afmelden/ongeldig", (400, 400, 400, 400)),
     "reminders.settings": ("/account/meldingen", (R, OK, OK, OK)),
+    "practice.save_reflection": ("/cursus/eerste-module/les-1/reflectie", (NA, NA, NA, NA)),
+    "practice.reflections_page": ("/reflecties", (R, OK, OK, OK)),
+    "practice.assignment": ("/cursus/eerste-module/praktijkopdracht", (R, OK, OK, OK)),
+    # The manager of the other team also coaches it: a coach of another team gets a 404. An administrator is
+    # no coach: hand-ins are between learner and coach.
+    "coach.overview": ("/coach/", (R, NF, OK, NF)),
+    "coach.review": ("/coach/inleveringen/{submission}", (R, NF, NF, NF)),
+    "coach.coaches": ("/teams/{team}/coaches", (R, NF, NF, OK)),
+    "coach.revoke": ("/teams/{team}/coaches/{coach_a}/intrekken", (R, NF, NF, OK)),
     "admin.organisations": ("/beheer/", (R, NF, NF, OK)),
     "admin.organisation": ("/beheer/organisaties/{organisation}", (R, NF, NF, OK)),
     "admin.team": ("/beheer/teams/{team}", (R, NF, NF, OK)),
@@ -75,10 +84,12 @@ EMAILS = {"cursist": "cursist@voorbeeld.nl", "leiding-ander-team": "leiding-b@vo
 
 @pytest.fixture
 def world(app, make_user):
-    """Team A with its manager and a learner who completed module 1; team B with another manager."""
+    """Team A with its manager, coach and a learner who completed module 1 and handed in its assignment;
+    team B with another manager, who is also team B's coach."""
     learner = make_user(name="Cursist", email=EMAILS["cursist"])
     manager_a = make_user(name="Leiding A", email="leiding-a@voorbeeld.nl")
     manager_b = make_user(name="Leiding B", email=EMAILS["leiding-ander-team"])
+    coach_a = make_user(name="Coach A", email="coach-a@voorbeeld.nl")
     make_user(name="Beheer", email=EMAILS["beheerder"], is_admin=True)
     complete_module(app, learner)
     with app.app_context():
@@ -89,7 +100,13 @@ def world(app, make_user):
         teams.appoint_manager(db.session, None, team_a, db.session.get(User, manager_a))
         teams.appoint_manager(db.session, None, team_b, db.session.get(User, manager_b))
         teams.join(db.session, team_a, db.session.get(User, learner))
+        teams.appoint_coach(db.session, None, team_a, db.session.get(User, coach_a))
+        teams.appoint_coach(db.session, None, team_b, db.session.get(User, manager_b))
+        module = app.extensions["course"].module("eerste-module")
+        submission = practice.hand_in(db.session, db.session.get(User, learner), module,
+                                      {f.id: "Kind A zocht troost." for f in module.assignment.fields})
         values = {
+            "submission": submission.id, "coach_a": coach_a,
             "team": team_a.id, "organisation": organisation.id, "learner": learner, "manager_a": manager_a,
             "token": team_a.invite_token,
             "attempt": db.session.scalar(select(QuizAttempt.id)),

@@ -12,6 +12,7 @@ from course.catalog.model import Course, Lesson, Module, Page, Term
 from course.text import SLUG_RE, slugify
 from course.catalog.files import ContentError, read_yaml, split_front_matter, text_field
 from course.catalog.quizfile import MIN_ITEMS_PER_LESSON, load_quiz
+from course.catalog.assignment import FILENAME as ASSIGNMENT_FILE, load_assignment
 
 NUMBERED = re.compile(r"^(\d+)-(" + SLUG_RE.pattern.strip("^$") + ")$")
 MARKDOWN_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "toc"]
@@ -101,7 +102,7 @@ def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems:
         problems.append(f"{meta_path}: 'bronnen' moet een lijst met teksten zijn")
         bronnen = []
     lessons, seen = [], {}
-    for path in sorted(folder.glob("*.md")):
+    for path in sorted(p for p in folder.glob("*.md") if p.name != ASSIGNMENT_FILE):
         match = NUMBERED.match(path.stem)
         if not match:
             problems.append(f"{path}: bestandsnaam moet 'NN-slug.md' zijn (bijvoorbeeld 01-inleiding.md)")
@@ -130,6 +131,7 @@ def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems:
         bronnen_html=tuple(render_inline(b) for b in bronnen),
         lessons=tuple(lessons),
         quiz=quiz,
+        assignment=load_assignment(folder, slug, problems, render_markdown),
     )
 
 

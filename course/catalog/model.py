@@ -6,7 +6,21 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from course.catalog.assignment import Assignment
 from course.catalog.questions import Question
+
+
+def hours(minutes: int) -> float:
+    """Minutes as hours, rounded to a quarter hour."""
+    return round(minutes / 15) / 4
+
+
+def study_text(total_hours: float, practice_hours: float) -> str:
+    """'ongeveer 3 uur studie, waarvan 1 uur in de praktijk': the one wording of the study load."""
+    def dutch(value: float) -> str:
+        return f"{value:g}".replace(".", ",")
+    text = f"ongeveer {dutch(total_hours)} uur studie"
+    return text + (f", waarvan {dutch(practice_hours)} uur in de praktijk" if practice_hours else "")
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,7 @@ class Module:
     bronnen_html: tuple[Markup, ...]
     lessons: tuple[Lesson, ...]
     quiz: Quiz | None = None
+    assignment: Assignment | None = None
 
     @property
     def lesson_minutes(self) -> int:
@@ -57,8 +72,17 @@ class Module:
 
     @property
     def study_hours(self) -> float:
-        """Study load in hours, rounded to a quarter hour."""
-        return round(self.minutes / 15) / 4
+        """Screen time (lessons and quiz) in hours, rounded to a quarter hour: the module certificate's hours."""
+        return hours(self.minutes)
+
+    @property
+    def practice_minutes(self) -> int:
+        return self.assignment.minutes if self.assignment else 0
+
+    @property
+    def study_text(self) -> str:
+        """Screen time and time on the floor together, with the practice part named."""
+        return study_text(hours(self.minutes + self.practice_minutes), hours(self.practice_minutes))
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -106,3 +130,11 @@ class Course:
     @property
     def minutes(self) -> int:
         return sum(m.minutes for m in self.modules)
+
+    @property
+    def practice_minutes(self) -> int:
+        return sum(m.practice_minutes for m in self.modules)
+
+    @property
+    def study_text(self) -> str:
+        return study_text(hours(self.minutes + self.practice_minutes), hours(self.practice_minutes))

@@ -6,9 +6,13 @@ The names are gathered here, so callers write `teams.team_report(...)`.
 """
 from course.teams.setup import (
     create_organisation, new_invite_token, create_team, appoint_manager, revoke_manager,
-    managers_of, find_organisation, organisations_with_team_counts, INVITE_DAYS,
+    managers_of, find_organisation, organisations_with_team_counts, INVITE_DAYS, COACH_ROLES, appoint_coach,
+    revoke_coach, coaches_of,
 )
-from course.teams.access import is_manager, can_manage, managed_teams, teams_of_member, member_of
+from course.teams.access import (
+    is_manager, can_manage, managed_teams, teams_of_member, member_of, is_coach, coached_teams, coach_of_member,
+    has_coach,
+)
 from course.teams.membership import (
     renew_invitation, team_for_invitation, join, remove_member, set_target_date,
 )
@@ -24,5 +28,6 @@ __all__ = [
     "can_manage", "managed_teams", "teams_of_member", "member_of", "renew_invitation",
     "team_for_invitation", "join", "remove_member", "set_target_date", "Row", "TeamReport", "team_report",
     "TeamSummary", "team_summaries", "filtered", "MemberDetail", "member_detail", "STATUS_FILTERS", "SORTS",
-    "safe_cell", "export_csv", "export_xlsx", "team_certificates", "FORMULA_START",
+    "safe_cell", "export_csv", "export_xlsx", "team_certificates", "FORMULA_START", "COACH_ROLES", "appoint_coach",
+    "revoke_coach", "coaches_of", "is_coach", "coached_teams", "coach_of_member", "has_coach",
 ]

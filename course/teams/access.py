@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from course.errors import NotFound
-from course.models import Organisation, Team, TeamManager, TeamMembership, User
+from course.models import Organisation, Team, TeamCoach, TeamManager, TeamMembership, User
 
 
 def is_manager(session: Session, user: User, team: Team) -> bool:
@@ -44,3 +44,30 @@ def member_of(session: Session, team: Team, user_id: int) -> User:
     if user is None:
         raise NotFound()
     return user
+
+
+def is_coach(session: Session, user: User, team: Team) -> bool:
+    return session.scalar(select(TeamCoach.id).where(TeamCoach.team_id == team.id,
+                                                     TeamCoach.user_id == user.id)) is not None
+
+
+def coached_teams(session: Session, user: User) -> list[Team]:
+    """The teams a user coaches (administrators too: coaching is a role of its own, not a right of beheer)."""
+    return list(session.scalars(select(Team).join(TeamCoach, TeamCoach.team_id == Team.id)
+                                .where(TeamCoach.user_id == user.id).order_by(Team.name)))
+
+
+def coach_of_member(session: Session, coach: User, learner_id: int) -> tuple[Team, str] | None:
+    """(team, the coach's role there) when the coach coaches a team the learner is a member of; else None."""
+    row = session.execute(
+        select(Team, TeamCoach.role).join(TeamCoach, TeamCoach.team_id == Team.id)
+        .join(TeamMembership, TeamMembership.team_id == Team.id)
+        .where(TeamCoach.user_id == coach.id, TeamMembership.user_id == learner_id).order_by(Team.id).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def has_coach(session: Session, learner: User) -> bool:
+    """Whether any team of the learner has a coach (who could sign off a hand-in)."""
+    return session.scalar(select(TeamCoach.id).join(TeamMembership, TeamMembership.team_id == TeamCoach.team_id)
+                          .where(TeamMembership.user_id == learner.id).limit(1)) is not None

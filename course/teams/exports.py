@@ -32,6 +32,8 @@ def _table(report: TeamReport) -> tuple[list[str], list[list[str]]]:
     for module in report.course.modules:
         header.append(f"Module {module.number}: {module.title}")
     header += ["Hele cursus", "Voortgang (%)", "Certificaat cursus", "Te laat"]
+    practice = [m for m in report.course.modules if m.assignment]
+    header += [f"Praktijk module {m.number}" for m in practice]  # the state only, never the hand-in
     body = []
     for row in report.rows:
         cells = [safe_cell(row.user.name), safe_cell(row.user.email), dutch_date(row.joined_at)]
@@ -39,6 +41,7 @@ def _table(report: TeamReport) -> tuple[list[str], list[list[str]]]:
             cells.append(_describe(module))
         cells += [_describe(row.progress), str(row.progress.percent), row.progress.certificate or "",
                   "ja" if row.overdue else "nee"]
+        cells += [(mp.practice.label if mp.practice else "") for mp in row.modules if mp.module.assignment]
         body.append(cells)
     return header, body
 

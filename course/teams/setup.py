@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from course.errors import AlreadyExists, NotFound
 from course.audit import record as record_audit
 from course.text import clean_name
-from course.models import Organisation, Team, TeamManager, User, utcnow
+from course.models import Organisation, Team, TeamCoach, TeamManager, User, utcnow
 from course.teams.access import is_manager
 
 INVITE_DAYS = 14  # how long an invitation link works
@@ -92,3 +92,42 @@ def organisations_with_team_counts(session: Session) -> list[tuple[Organisation,
     return [(organisation, n) for organisation, n in session.execute(
         select(Organisation, func.count(Team.id)).outerjoin(Team, Team.organisation_id == Organisation.id)
         .group_by(Organisation.id).order_by(Organisation.name))]
+
+
+COACH_ROLES = ("Pedagogisch coach", "Pedagogisch beleidsmedewerker", "Bemiddelingsmedewerker gastouderbureau",
+               "Leidinggevende")
+
+
+def appoint_coach(session: Session, actor: User | None, team: Team, user: User, role: str = COACH_ROLES[0]) -> bool:
+    """Make user a coach of team (or change their role); False if they already were, with this role."""
+    row = session.scalar(select(TeamCoach).where(TeamCoach.team_id == team.id, TeamCoach.user_id == user.id))
+    if row is not None and row.role == role:
+        return False
+    if row is None:
+        session.add(TeamCoach(team_id=team.id, user_id=user.id, role=role))
+    else:
+        row.role = role
+    record_audit(session, actor, "coach benoemd", team=team, subject=user, detail=role)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def revoke_coach(session: Session, actor: User, team: Team, user: User) -> None:
+    """Take the coach role away; hand-ins waiting for review stay waiting, for another coach of the team."""
+    row = session.scalar(select(TeamCoach).where(TeamCoach.team_id == team.id, TeamCoach.user_id == user.id))
+    if row is None:
+        raise NotFound()
+    session.delete(row)
+    record_audit(session, actor, "coach ingetrokken", team=team, subject=user)
+    session.commit()
+
+
+def coaches_of(session: Session, team: Team) -> list[tuple[User, str]]:
+    """The team's coaches with their roles, by name."""
+    return [(user, role) for user, role in session.execute(
+        select(User, TeamCoach.role).join(TeamCoach, TeamCoach.user_id == User.id)
+        .where(TeamCoach.team_id == team.id).order_by(User.name))]

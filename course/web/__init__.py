@@ -38,7 +38,8 @@ ERROR_TEXTS = {
 
 LAYOUT_ENDPOINTS = ("main.index", "learn.overview", "main.glossary", "certificates.mine", "manage.overview",
                     "admin.organisations", "account.settings", "auth.logout", "auth.login", "auth.register",
-                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg")
+                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg",
+                    "coach.overview")
 
 
 # The largest id both databases hold in an INTEGER column (PostgreSQL's int4; SQLite allows 2^63-1).
@@ -56,11 +57,12 @@ class DatabaseId(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Attach the whole web layer to the app."""
     from course.web import outage, security
-    from course.web.views import account, admin, auth, certificates, learn, main, manage, quiz, records, reminders
+    from course.web.views import (account, admin, auth, certificates, coach, learn, main, manage, practice, quiz,
+                                  records, reminders)
     outage.register(app)  # the 503 page and the retry after a database restart (see outage.py)
     _trust_proxies(app)
     install_converters(app)
-    for module in (main, auth, account, learn, quiz, certificates, manage, admin, records, reminders):
+    for module in (main, auth, account, learn, practice, quiz, certificates, manage, coach, admin, records, reminders):
         app.register_blueprint(module.bp)
     register(app)
     security.register(app)
@@ -96,7 +98,8 @@ def _layout_links(script_root: str) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _user_statement():
     """Built once: it runs on every request, and building it costs more than running it."""
-    return select(User).options(undefer(User.manages_teams)).where(User.id == bindparam("user_id"))
+    return (select(User).options(undefer(User.manages_teams), undefer(User.coaches_teams))
+            .where(User.id == bindparam("user_id")))
 
 
 @login_manager.user_loader
@@ -112,11 +115,12 @@ def load_user(session_id: str) -> User | None:
 
 
 def viewer_flags(user) -> dict[str, bool]:
-    """What the layout may know about its viewer: logged in, administrator, manager (for the menu)."""
+    """What the layout may know about its viewer: logged in, administrator, manager, coach (for the menu)."""
     authenticated = bool(user.is_authenticated)
     admin = authenticated and bool(user.is_admin)
     return {"is_authenticated": authenticated, "is_admin": admin,
-            "is_manager": admin or (authenticated and bool(user.manages_teams))}
+            "is_manager": admin or (authenticated and bool(user.manages_teams)),
+            "is_coach": authenticated and bool(user.coaches_teams)}
 
 
 def register(app: Flask) -> None:
@@ -124,7 +128,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"course": get_course(), "is_manager": viewer_flags(current_user)["is_manager"],
+        flags = viewer_flags(current_user)
+        return {"course": get_course(), "is_manager": flags["is_manager"], "is_coach": flags["is_coach"],
                 "links": _layout_links(request.script_root)}
 
     app.add_template_filter(dutch_date, "nl_date")

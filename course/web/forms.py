@@ -5,7 +5,8 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
@@ -210,3 +211,51 @@ class MailSettingsForm(Form):
     resume = BooleanField("Eén seintje als je drie weken niet verder bent gegaan")
     digest = BooleanField("Weekoverzicht van je team (als je leidinggevende bent)")
     submit = SubmitField("Opslaan")
+
+
+PRIVACY_HINT = "Geen namen of andere herkenbare gegevens van kinderen of ouders: schrijf bijvoorbeeld ‘kind A’."
+
+
+class ReflectionForm(Form):
+    """The reflection box under a lesson, when it is sent without JavaScript."""
+    text = TextAreaField("Jouw antwoord", validators=[Length(max=5000, message="Je reflectie mag hoogstens 5000 "
+                                                                                 "tekens lang zijn.")],
+                         render_kw={"maxlength": 5000, "rows": 6})
+    submit = SubmitField("Reflectie opslaan")
+
+
+def hand_in_form(assignment, reflections: list[tuple[str, str]], **kwargs) -> Form:
+    """The hand-in form of one assignment: a text field per question, each with the privacy reminder.
+
+    `reflections` are (lesson slug, lesson title) of the learner's own reflections in this module: one
+    may be attached, and only then does the coach see it.
+    """
+    class HandInForm(Form):
+        pass
+    for item in assignment.fields:
+        setattr(HandInForm, item.id, TextAreaField(
+            item.label, description=f"{item.hint} {PRIVACY_HINT}".strip(),
+            validators=[_required("dit antwoord"),
+                        Length(max=3000, message="Dit antwoord mag hoogstens 3000 tekens lang zijn.")],
+            render_kw={"maxlength": 3000, "rows": 6}))
+    HandInForm.reflectie = SelectField(
+        "Een reflectie meesturen (mag, hoeft niet)",
+        choices=[SelectChoice(value, label) for value, label in [("", "Geen reflectie meesturen")] + reflections],
+        description="Alleen als je er een kiest, leest je coach die reflectie mee.", validate_choice=False)
+    HandInForm.submit = SubmitField("Inleveren")
+    return HandInForm(**kwargs)
+
+
+class ReviewForm(Form):
+    feedback = TextAreaField("Je feedback voor de cursist", validators=[
+        _required("je feedback"), Length(max=3000, message="Je feedback mag hoogstens 3000 tekens lang zijn.")],
+        description="De cursist leest dit. Ook hier: geen namen van kinderen of ouders.",
+        render_kw={"maxlength": 3000, "rows": 6})
+    sign_off = SubmitField("Aftekenen")
+    revise = SubmitField("Vraag om herziening")
+
+
+class CoachForm(Form):
+    email = _email_field()
+    role = SelectField("Rol (staat op de praktijkverklaring)")
+    submit = SubmitField("Benoem als coach")

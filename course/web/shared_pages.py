@@ -52,7 +52,8 @@ def render_shared(template: str, key: tuple, viewer: dict[str, bool], **context:
     """
     if "_flashes" in session:
         # A message waits for this viewer: render this one page the normal way.
-        return render_template(template, is_manager=viewer.get("is_manager", False), **context)
+        return render_template(template, is_manager=viewer.get("is_manager", False),
+                               is_coach=viewer.get("is_coach", False), **context)
     cache: dict = current_app.extensions.setdefault("shared_pages", {})
     cache_key = (template, request.script_root, request.endpoint, key, tuple(sorted(viewer.items())))
     parts = cache.get(cache_key)
@@ -60,7 +61,7 @@ def render_shared(template: str, key: tuple, viewer: dict[str, bool], **context:
         html = render_template(
             template,
             current_user=_StandIn("current_user", is_anonymous=not viewer.get("is_authenticated"), **viewer),
-            is_manager=viewer.get("is_manager", False),
+            is_manager=viewer.get("is_manager", False), is_coach=viewer.get("is_coach", False),
             request=_StandIn("request", blueprint=request.blueprint, endpoint=request.endpoint),
             session=_StandIn("session"), g=_StandIn("g"),
             csrf_token=lambda: _TOKEN_HOLE, get_flashed_messages=lambda **_: [],

@@ -1,16 +1,21 @@
 """The course for a learner: overview, module pages, lessons and lesson completion."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from course.reflections import lesson_state
 
 from course.web.helpers import get_course
 from course.extensions import db
 from course.web.forms import ActionForm
-from course.progress import course_progress, is_lesson_done, mark_lesson_done
+from course.progress import course_progress, mark_lesson_done
 from course.web.shared_pages import render_shared
 from course.web import viewer_flags
 from course.web.helpers import read_only
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
+# Where the learner's own reflection goes into the shared lesson page, per request.
+REFLECTION_SLOT = Markup("<!--vg-reflectie-->")
 
 
 def _progress():
@@ -57,15 +62,18 @@ def module(module_slug: str):
 @login_required
 def lesson(module_slug: str, lesson_slug: str):
     module, lesson = _lesson_or_404(module_slug, lesson_slug)
-    done = is_lesson_done(db.session, current_user, lesson)
+    done, reflection = lesson_state(db.session, current_user, lesson)  # one query for both
     index = module.lessons.index(lesson)
-    # The page learners open most: the same HTML for everyone at this lesson with the same menu.
-    return render_shared(
+    # The page learners open most: the same HTML for everyone at this lesson with the same menu; the
+    # learner's reflection is the one personal part, put in afterwards.
+    html = render_shared(
         "learn/lesson.html", (module.slug, lesson.slug, done), viewer_flags(current_user),
         module=module, lesson=lesson, index=index, done=done,
         previous=module.lessons[index - 1] if index else None,
-        next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None,
+        next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None, reflection_slot=REFLECTION_SLOT,
     )
+    return html.replace(REFLECTION_SLOT, render_template("practice/_reflection.html", module=module, lesson=lesson,
+                                                        text=reflection), 1)
 
 
 @bp.post("/<module_slug>/<lesson_slug>/afgerond")

@@ -1,0 +1,82 @@
+"""Reflections: a learner's private answers to the lessons' reflection questions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from course.catalog import Course, Lesson, Module
+from course.errors import ReflectionTooLong
+from course.models import Reflection, User, utcnow
+
+MAX_LENGTH = 5000
+
+
+def reflection_text(session: Session, user: User, lesson: Lesson) -> str:
+    """The learner's answer to this lesson's reflection question ('' when none)."""
+    return session.scalar(select(Reflection.text).where(
+        Reflection.user_id == user.id, Reflection.module_slug == lesson.module_slug,
+        Reflection.lesson_slug == lesson.slug)) or ""
+
+
+def save_reflection(session: Session, user: User, lesson: Lesson, text: str) -> None:
+    """Store the learner's answer (an empty answer removes it) and commit.
+
+    Saved as the learner types, so two saves may race: the unique row per lesson makes the second
+    insert an update instead.
+    """
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > MAX_LENGTH:
+        raise ReflectionTooLong(MAX_LENGTH)
+    where = (Reflection.user_id == user.id, Reflection.module_slug == lesson.module_slug,
+             Reflection.lesson_slug == lesson.slug)
+    if not text:
+        session.execute(delete(Reflection).where(*where))
+        session.commit()
+        return
+    for _ in range(2):
+        row = session.scalar(select(Reflection).where(*where))
+        if row is None:
+            session.add(Reflection(user_id=user.id, module_slug=lesson.module_slug, lesson_slug=lesson.slug,
+                                   text=text))
+        else:
+            row.text, row.updated_at = text, utcnow()
+        try:
+            session.commit()
+            return
+        except IntegrityError:  # the other save inserted first; update that row
+            session.rollback()
+
+
+@dataclass(frozen=True)
+class ModuleReflections:
+    module: Module
+    items: list[tuple[Lesson, Reflection]]
+
+
+def reflections_of(session: Session, course: Course, user: User) -> list[ModuleReflections]:
+    """The learner's reflections, per module in course order (modules without any left out)."""
+    rows = {(r.module_slug, r.lesson_slug): r
+            for r in session.scalars(select(Reflection).where(Reflection.user_id == user.id))}
+    result = []
+    for module in course.modules:
+        items = [(lesson, rows[(module.slug, lesson.slug)]) for lesson in module.lessons
+                 if (module.slug, lesson.slug) in rows]
+        if items:
+            result.append(ModuleReflections(module, items))
+    return result
+
+
+def lesson_state(session: Session, user: User, lesson: Lesson) -> tuple[bool, str]:
+    """(lesson done, reflection text) in one query, for a lesson page whose user came without them."""
+    from sqlalchemy import exists
+
+    from course.models import LessonProgress
+    row = session.execute(select(
+        exists().where(LessonProgress.user_id == user.id, LessonProgress.module_slug == lesson.module_slug,
+                       LessonProgress.lesson_slug == lesson.slug),
+        select(Reflection.text).where(Reflection.user_id == user.id, Reflection.module_slug == lesson.module_slug,
+                                      Reflection.lesson_slug == lesson.slug).scalar_subquery())).first()
+    return bool(row[0]), row[1] or ""

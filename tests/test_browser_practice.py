@@ -1,0 +1,124 @@
+"""The practice flow whole, in the browser: reflect, hand in, revision, sign-off, praktijkverklaring, verify."""
+import io
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from course import teams
+from course.extensions import db
+from course.models import Team, User
+from conftest import A11y
+
+pytestmark = pytest.mark.browser
+PASSWORD = "een-lang-wachtwoord"
+
+
+@pytest.fixture
+def people(app, make_user, make_team):
+    learner = make_user(name="Zoë Brûlé", email="zoe@voorbeeld.nl")
+    coach = make_user(name="Coach Carla", email="coach@voorbeeld.nl")
+    manager = make_user(name="Leiding Lies", email="leiding@voorbeeld.nl")
+    team = make_team("De Regenboog", manager_id=manager, members=[learner])
+    with app.app_context():
+        teams.appoint_coach(db.session, None, db.session.get(Team, team), db.session.get(User, coach))
+        db.session.remove()
+    return team
+
+
+def login(page, check, live_server, email):
+    page.goto(live_server + "/inloggen")
+    check.check()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    check.check()
+
+
+def test_practice_from_reflection_to_verified_praktijkverklaring(page, a11y, live_server, people, browser):
+    login(page, a11y, live_server, "zoe@voorbeeld.nl")
+    page.goto(live_server + "/cursus/eerste-module/les-3")
+    a11y.check()
+    page.get_by_role("textbox", name="Jouw antwoord").fill("Bij het afscheid ga ik te snel weg.")
+    expect(page.locator("#reflectie-status")).to_have_text("Opgeslagen.")
+    page.get_by_role("link", name="Al mijn reflecties").click()
+    a11y.check()
+    expect(page.get_by_text("Bij het afscheid ga ik te snel weg.")).to_be_visible()
+
+    page.goto(live_server + "/cursus/eerste-module/praktijkopdracht")
+    a11y.check()
+    page.get_by_label("Drie momenten van troost").fill("Kind A viel bij de glijbaan.")
+    page.get_by_label("Wat neem je mee?").fill("Eerst kijken, dan handelen.")
+    page.get_by_label("Een reflectie meesturen").select_option(label="Les 3 van module 1")
+    page.get_by_role("button", name="Inleveren").click()
+    a11y.check()
+    expect(page.get_by_text("Je opdracht is ingeleverd")).to_be_visible()
+
+    coach_context = browser.new_context()
+    coach = coach_context.new_page()
+    check = A11y(coach)
+    login(coach, check, live_server, "coach@voorbeeld.nl")
+    coach.get_by_role("link", name="Coach").click()
+    check.check()
+    coach.get_by_role("link", name="Beoordelen").click()
+    check.check()
+    expect(coach.get_by_text("Bij het afscheid ga ik te snel weg.")).to_be_visible()  # attached by the learner
+    coach.get_by_label("Je feedback voor de cursist").fill("Beschrijf wat kind A deed, in feiten.")
+    coach.get_by_role("button", name="Vraag om herziening").click()
+    check.check()
+
+    page.reload()
+    a11y.check()
+    expect(page.get_by_text("Beschrijf wat kind A deed, in feiten.")).to_be_visible()
+    expect(page.get_by_label("Drie momenten van troost")).to_have_value("Kind A viel bij de glijbaan.")
+    page.get_by_label("Drie momenten van troost").fill("Kind A viel, huilde en stak de armen naar mij uit.")
+    page.get_by_role("button", name="Inleveren").click()
+    a11y.check()
+
+    coach.goto(live_server + "/coach/")
+    check.check()
+    coach.get_by_role("link", name="Beoordelen").click()
+    check.check()
+    coach.get_by_label("Je feedback voor de cursist").fill("Goed waargenomen. Afgetekend.")
+    coach.get_by_role("button", name="Aftekenen").click()
+    check.check()
+    expect(coach.get_by_text("Er wacht nu niets op je")).to_be_visible()
+    check.assert_all_checked()
+    coach_context.close()
+
+    page.reload()
+    a11y.check()
+    code = page.locator(".code").first.inner_text()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download je praktijkverklaring").click()
+    with open(info.value.path(), "rb") as handle:
+        text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
+    assert "Praktijkverklaring" in text and "Zoë Brûlé" in text and "Coach Carla" in text and code in text
+
+    stranger_context = browser.new_context()
+    stranger = stranger_context.new_page()
+    check = A11y(stranger)
+    stranger.goto(live_server + "/verify")
+    check.check()
+    stranger.get_by_label("Verificatiecode").fill(code)
+    stranger.get_by_role("button", name="Controleren").click()
+    check.check()
+    expect(stranger.get_by_text("Geldige praktijkverklaring")).to_be_visible()
+    check.assert_all_checked()
+    stranger_context.close()
+
+    manager_context = browser.new_context(accept_downloads=True)
+    manager = manager_context.new_page()
+    check = A11y(manager)
+    login(manager, check, live_server, "leiding@voorbeeld.nl")
+    manager.goto(f"{live_server}/teams/{people}/")
+    check.check()
+    expect(manager.locator(".practice-state").first).to_have_text("Praktijk: afgetekend")
+    expect(manager.get_by_text("Kind A viel")).to_have_count(0)
+    with manager.expect_download() as info:
+        manager.get_by_role("link", name="Download CSV (Excel)").click()
+    with open(info.value.path(), encoding="utf-8-sig") as handle:
+        csv = handle.read()
+    assert "afgetekend" in csv and "Kind A" not in csv
+    check.assert_all_checked()
+    manager_context.close()

@@ -1,0 +1,231 @@
+"""Practice: reflections, hand-ins, coach review, praktijkverklaring, retention and deletion."""
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from course import practice, teams
+from course.errors import PracticeProblem
+from course.extensions import db
+from course.models import Certificate, PracticeSubmission, Reflection, Team, User, utcnow
+from conftest import csrf_token, post_form
+
+MODULE = "eerste-module"
+ANSWERS = {"momenten": "Kind A viel en kwam naar mij toe.", "leerpunt": "Ik ga eerder door de knieën."}
+
+
+@pytest.fixture
+def setup(app, make_user, make_team):
+    """A learner in team A with a coach; a coach of team B."""
+    learner = make_user(name="Zoë Brûlé", email="leerling@voorbeeld.nl")
+    coach = make_user(name="Coach Carla", email="coach@voorbeeld.nl")
+    other_coach = make_user(name="Coach Bert", email="coach-b@voorbeeld.nl")
+    team_a = make_team("Team A", members=[learner])
+    team_b = make_team("Team B")
+    with app.app_context():
+        teams.appoint_coach(db.session, None, db.session.get(Team, team_a), db.session.get(User, coach))
+        teams.appoint_coach(db.session, None, db.session.get(Team, team_b), db.session.get(User, other_coach))
+        db.session.remove()
+    return {"learner": learner, "coach": coach, "other_coach": other_coach, "team_a": team_a}
+
+
+def hand_in(app, user_id, answers=ANSWERS):
+    with app.app_context():
+        module = app.extensions["course"].module(MODULE)
+        submission_id = practice.hand_in(db.session, db.session.get(User, user_id), module, answers).id
+        db.session.remove()
+    return submission_id
+
+
+def review(app, coach_id, submission_id, sign_off, feedback="Mooi beschreven, in feiten."):
+    with app.app_context():
+        module = app.extensions["course"].module(MODULE)
+        issued = practice.review(db.session, db.session.get(User, coach_id), module, submission_id, sign_off=sign_off,
+                                 feedback=feedback, issuer="Test")
+        code = issued.code if issued else None
+        db.session.remove()
+    return code
+
+
+def test_reflection_saves_as_json_and_shows_again_only_to_the_learner(client, auth, app, setup):
+    auth.login("leerling@voorbeeld.nl")
+    html = client.get(f"/cursus/{MODULE}/les-3").get_data(as_text=True)
+    assert 'id="reflectie-tekst"' in html and "autosave.js" in html
+    token = csrf_token(html)
+    url = f"/cursus/{MODULE}/les-3/reflectie"
+    assert client.post(url, json={"text": "Ik zwaai te snel."}).status_code == 400  # no CSRF header
+    response = client.post(url, json={"text": "Ik zwaai te snel."}, headers={"X-CSRFToken": token})
+    assert response.status_code == 200 and response.get_json()["ok"] is True
+    too_long = client.post(url, json={"text": "x" * 5001}, headers={"X-CSRFToken": token})
+    assert too_long.status_code == 422 and "te lang" in too_long.get_json()["message"]
+    assert "Ik zwaai te snel." in client.get(f"/cursus/{MODULE}/les-3").get_data(as_text=True)
+    assert "Ik zwaai te snel." in client.get("/reflecties").get_data(as_text=True)
+    assert "Ik zwaai te snel." not in client.get(f"/cursus/{MODULE}/les-2").get_data(as_text=True)
+    auth.logout()
+    auth.login("coach@voorbeeld.nl")
+    assert "Ik zwaai te snel." not in client.get("/reflecties").get_data(as_text=True)
+    assert "Ik zwaai te snel." not in client.get(f"/cursus/{MODULE}/les-3").get_data(as_text=True)
+
+
+def test_reflection_without_javascript_keeps_the_text_when_too_long(client, auth, setup):
+    auth.login("leerling@voorbeeld.nl")
+    url = f"/cursus/{MODULE}/les-1/reflectie"
+    ok = post_form(client, url, {"text": "Zonder script."}, page=f"/cursus/{MODULE}/les-1")
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("#reflectie")
+    bad = post_form(client, url, {"text": "y" * 5001}, page=f"/cursus/{MODULE}/les-1")
+    assert bad.status_code == 422 and "y" * 5001 in bad.get_data(as_text=True)
+
+
+def test_hand_in_form_repeats_the_privacy_reminder_and_refuses_empty_and_long(client, auth, app, setup):
+    auth.login("leerling@voorbeeld.nl")
+    url = f"/cursus/{MODULE}/praktijkopdracht"
+    html = client.get(url).get_data(as_text=True)
+    assert html.count("Geen namen of andere herkenbare gegevens van kinderen") == 2  # once per text field
+    assert "kind A" in html
+    empty = post_form(client, url, {"momenten": "  ", "leerpunt": "iets"})
+    assert empty.status_code == 422 and "Vul dit antwoord in" in empty.get_data(as_text=True)
+    long = post_form(client, url, {"momenten": "z" * 3001, "leerpunt": "Mijn leerpunt"})
+    assert long.status_code == 422 and "Mijn leerpunt" in long.get_data(as_text=True)
+    assert "hoogstens 3000" in long.get_data(as_text=True)
+    assert post_form(client, url, ANSWERS).status_code == 302
+    second = post_form(client, url, {"momenten": "Nog een keer", "leerpunt": "Tweede"})
+    assert second.status_code == 422 and "wacht nog op je coach" in second.get_data(as_text=True)
+    assert "Nog een keer" in second.get_data(as_text=True)  # the text is not lost
+    with app.app_context():
+        assert db.session.scalar(select(PracticeSubmission.status)) == "ingeleverd"
+
+
+def test_revision_then_sign_off_once_and_pdf_reads_back(client, auth, app, setup):
+    first = hand_in(app, setup["learner"])
+    assert review(app, setup["coach"], first, sign_off=False, feedback="Schrijf meer feiten.") is None
+    with pytest.raises(PracticeProblem, match="al beoordeeld"):
+        review(app, setup["coach"], first, sign_off=True)
+    second = hand_in(app, setup["learner"])
+    code = review(app, setup["coach"], second, sign_off=True)
+    with pytest.raises(PracticeProblem, match="al beoordeeld"):  # the second coach's click, a moment later
+        review(app, setup["coach"], second, sign_off=True)
+    with pytest.raises(PracticeProblem, match="al afgetekend"):
+        hand_in(app, setup["learner"])
+    with app.app_context():
+        assert db.session.scalar(select(Certificate).where(Certificate.scope == "praktijk-" + MODULE)).code == code
+        assert len(db.session.scalars(select(Certificate)).all()) == 1
+    auth.login("leerling@voorbeeld.nl")
+    page = client.get(f"/cursus/{MODULE}/praktijkopdracht").get_data(as_text=True)
+    assert "Schrijf meer feiten." in page and "Download je praktijkverklaring" in page
+    pdf = client.get(f"/certificaten/{code}.pdf")
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Praktijkverklaring" in text and "Zoë Brûlé" in text and "Coach Carla, pedagogisch coach" in text
+    assert code in text and "waarvan 1 uur in de praktijk" in text
+    verify = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Geldige praktijkverklaring" in verify and "Coach Carla" in verify
+
+
+def test_coach_of_another_team_and_manager_and_admin_get_404(client, auth, app, setup, make_user):
+    submission = hand_in(app, setup["learner"])
+    make_user(name="Beheer", email="beheer@voorbeeld.nl", is_admin=True)
+    for email in ("coach-b@voorbeeld.nl", "beheer@voorbeeld.nl"):
+        auth.login(email)
+        assert client.get(f"/coach/inleveringen/{submission}").status_code == 404
+        auth.logout()
+    with pytest.raises(Exception):
+        review(app, setup["other_coach"], submission, sign_off=True)
+    auth.login("coach@voorbeeld.nl")
+    html = client.get(f"/coach/inleveringen/{submission}").get_data(as_text=True)
+    assert ANSWERS["momenten"] in html
+    assert "Zoë Brûlé" in client.get("/coach/").get_data(as_text=True)
+
+
+def test_coach_removed_mid_review_keeps_the_feedback_text(client, auth, app, setup):
+    submission = hand_in(app, setup["learner"])
+    auth.login("coach@voorbeeld.nl")
+    page = client.get(f"/coach/inleveringen/{submission}").get_data(as_text=True)
+    with app.app_context():
+        teams.revoke_coach(db.session, None, db.session.get(Team, setup["team_a"]), db.session.get(User, setup["coach"]))
+    response = client.post(f"/coach/inleveringen/{submission}", data={
+        "csrf_token": csrf_token(page), "feedback": "Mijn lange feedback", "sign_off": "Aftekenen"})
+    assert response.status_code == 403 and "Mijn lange feedback" in response.get_data(as_text=True)
+    assert ANSWERS["momenten"] not in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(PracticeSubmission, submission).status == "ingeleverd"
+
+
+def test_manager_sees_the_state_never_the_text(client, auth, app, setup, make_user):
+    manager = make_user(name="Leiding", email="leiding@voorbeeld.nl")
+    with app.app_context():
+        teams.appoint_manager(db.session, None, db.session.get(Team, setup["team_a"]), db.session.get(User, manager))
+    review(app, setup["coach"], hand_in(app, setup["learner"]), sign_off=True)
+    auth.login("leiding@voorbeeld.nl")
+    team = setup["team_a"]
+    for url in (f"/teams/{team}/", f"/teams/{team}/leden/{setup['learner']}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "afgetekend" in html and ANSWERS["momenten"] not in html and "Mooi beschreven" not in html
+    csv = client.get(f"/teams/{team}/export.csv").data.decode("utf-8-sig")
+    assert "Praktijk module 1" in csv and "afgetekend" in csv and ANSWERS["momenten"] not in csv
+
+
+def test_retention_erases_old_texts_but_keeps_the_state(app, setup, runner):
+    old = hand_in(app, setup["learner"])
+    review(app, setup["coach"], old, sign_off=False)
+    with app.app_context():
+        row = db.session.get(PracticeSubmission, old)
+        row.reviewed_at = utcnow() - timedelta(days=91)
+        db.session.commit()
+    fresh = hand_in(app, setup["learner"])
+    result = runner.invoke(args=["practice", "purge"])
+    assert result.exit_code == 0 and "1 inlevering" in result.output
+    assert "0 inlevering" in runner.invoke(args=["practice", "purge"]).output  # idempotent
+    with app.app_context():
+        purged, waiting = db.session.get(PracticeSubmission, old), db.session.get(PracticeSubmission, fresh)
+        assert purged.answers == {} and purged.feedback == "" and purged.status == "herzien"
+        assert waiting.answers == ANSWERS
+
+
+def test_deleting_the_account_removes_reflections_and_hand_ins_and_keeps_the_verklaring(client, auth, app, setup):
+    code = review(app, setup["coach"], hand_in(app, setup["learner"]), sign_off=True)
+    waiting_module_free = hand_in  # noqa: F841 (one module only in the fixture: the signed one)
+    auth.login("leerling@voorbeeld.nl")
+    page = client.get(f"/cursus/{MODULE}/les-1").get_data(as_text=True)
+    client.post(f"/cursus/{MODULE}/les-1/reflectie", json={"text": "Privé"}, headers={"X-CSRFToken": csrf_token(page)})
+    data = json.loads(client.get("/account/mijn-gegevens.json").data)
+    assert data["reflecties"][0]["tekst"] == "Privé" and data["praktijkopdrachten"][0]["status"] == "afgetekend"
+    post_form(client, "/account/verwijderen", {"password": "een-lang-wachtwoord"})
+    with app.app_context():
+        assert db.session.scalar(select(Reflection)) is None and db.session.scalar(select(PracticeSubmission)) is None
+        assert db.session.scalar(select(Certificate.user_id).where(Certificate.code == code)) is None
+    assert client.get(f"/verify/{code}").status_code == 200
+
+
+def test_learner_who_leaves_the_team_while_waiting(client, auth, app, setup):
+    submission = hand_in(app, setup["learner"])
+    with app.app_context():
+        teams.remove_member(db.session, None, db.session.get(Team, setup["team_a"]),
+                            db.session.get(User, setup["learner"]))
+    auth.login("coach@voorbeeld.nl")
+    assert client.get(f"/coach/inleveringen/{submission}").status_code == 404
+    auth.logout()
+    auth.login("leerling@voorbeeld.nl")
+    html = client.get(f"/cursus/{MODULE}/praktijkopdracht").get_data(as_text=True)
+    assert "wacht op je coach" in html and "voor jezelf gemaakt" in html
+
+
+def test_every_real_module_has_an_assignment_with_a_privacy_box():
+    from course.catalog import load_catalog
+    from course.config import ROOT
+    course = load_catalog(ROOT / "content", ROOT / "quizzes")
+    assert all(m.assignment for m in course.modules)
+    assert "waarvan" in course.study_text
+
+
+def test_an_assignment_without_privacy_box_fails_at_start(tmp_path):
+    import shutil
+
+    from course.catalog import ContentError, load_catalog
+    from conftest import FIXTURES
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    path = tmp_path / "content" / "01-eerste-module" / "opdracht.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("!!! letop", "!!! tip"), encoding="utf-8")
+    with pytest.raises(ContentError, match="opdracht.md: de opdracht mist een kader"):
+        load_catalog(tmp_path / "content", FIXTURES / "quizzes", min_items_per_lesson=1)
