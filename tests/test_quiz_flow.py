@@ -116,6 +116,41 @@ def test_save_and_resume_after_logging_out(client, auth, attempt_url):
     assert html.count("checked") + html.count("selected") >= 1
 
 
+def test_autosave_keeps_each_answer_and_counts_them(client, app, attempt_url):
+    html = client.get(attempt_url).get_data(as_text=True)
+    ids = drawn_ids(html)
+    assert f"0 van {len(ids)} beantwoord" in html
+    save_url = attempt_url + "/opslaan"
+    response = client.post(save_url, data={**answers(ids[:2], RIGHT), "csrf_token": csrf_token(html)})
+    assert response.status_code == 200
+    assert response.get_json() == {"saved": True, "answered": 2, "total": len(ids)}
+    html = client.get(attempt_url).get_data(as_text=True)  # leaving and coming back
+    assert f"2 van {len(ids)} beantwoord" in html
+    assert html.count("checked") + html.count("selected") >= 2
+    # Without a token nothing is saved; a question from elsewhere is refused.
+    assert client.post(save_url, data=answers(ids, RIGHT)).status_code == 400
+    assert client.post(save_url, data={"q-vreemd": "a", "csrf_token": csrf_token(html)}).status_code == 400
+    assert f"2 van {len(ids)} beantwoord" in client.get(attempt_url).get_data(as_text=True)
+
+
+def test_autosave_after_handing_in_changes_nothing(client, app, attempt_url):
+    html = client.get(attempt_url).get_data(as_text=True)
+    ids = drawn_ids(html)
+    submit(client, attempt_url, answers(ids, RIGHT))
+    response = client.post(attempt_url + "/opslaan", data={**answers(ids, WRONG), "csrf_token": csrf_token(html)})
+    assert response.status_code == 409 and response.get_json()["saved"] is False
+    assert "100%" in client.get(attempt_url + "/uitslag").get_data(as_text=True)
+
+
+def test_submit_is_the_main_button_only_when_all_is_answered(client, attempt_url):
+    html = client.get(attempt_url).get_data(as_text=True)
+    assert re.search(r'class="button button-secondary" data-submit>Inleveren', html)
+    ids = drawn_ids(html)
+    client.post(attempt_url + "/opslaan", data={**answers(ids, RIGHT), "csrf_token": csrf_token(html)})
+    html = client.get(attempt_url).get_data(as_text=True)
+    assert re.search(r'class="button " data-submit>Inleveren', html)
+
+
 def test_pass_completes_module_and_shows_feedback(client, app, attempt_url):
     ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
     response = submit(client, attempt_url, answers(ids, RIGHT))

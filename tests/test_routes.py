@@ -36,6 +36,7 @@ EXPECTED = {
     "quiz.start": ("/cursus/eerste-module/quiz/start", (NA, NA, NA, NA)),
     "quiz.attempt": ("/cursus/eerste-module/quiz/poging/{attempt}", (R, R, NF, NF)),
     "quiz.result": ("/cursus/eerste-module/quiz/poging/{attempt}/uitslag", (R, OK, NF, NF)),
+    "quiz.autosave": ("/cursus/eerste-module/quiz/poging/{attempt}/opslaan", (NA, NA, NA, NA)),
     "certificates.mine": ("/certificaten/", (R, OK, OK, OK)),
     "certificates.download": ("/certificaten/{code}.pdf", (R, OK, NF, NF)),
     "certificates.reissue": ("/certificaten/{code}/opnieuw", (R, R, NF, NF)),
