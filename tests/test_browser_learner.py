@@ -26,12 +26,14 @@ def walk(page, a11y, live_server):
     page.get_by_role("link", name="Begin met de cursus").click()
     a11y.check()
     expect(page.get_by_text("Les 1 van 3")).to_be_visible()
-    page.get_by_role("button", name="Les afgerond").click()
+    page.get_by_role("button", name=re.compile(r"^Klaar, naar les 2: ")).click()
     a11y.check()
     expect(page.get_by_text("Les 2 van 3")).to_be_visible()
-    page.get_by_role("button", name="Les afgerond").click()
+    expect(page.get_by_role("status")).to_contain_text("Les 1 afgerond · nog 2 lessen tot de quiz")
+    page.get_by_role("button", name=re.compile(r"^Klaar, naar les 3: ")).click()
     a11y.check()
     expect(page.get_by_text("Les 3 van 3")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("← Vorige"))).to_be_visible()
     page.get_by_role("button", name="Uitloggen").click()
     a11y.check()
     expect(page.get_by_text("Je bent uitgelogd")).to_be_visible()
@@ -48,9 +50,10 @@ def walk(page, a11y, live_server):
     expect(page).to_have_url(re.compile(r"/cursus/eerste-module/les-3$"))
     expect(page.get_by_text("Les 3 van 3")).to_be_visible()
 
-    # The last lesson read: the quiz of module 1 is the next step, not module 2.
-    page.get_by_role("button", name="Les afgerond").click()
+    # The last lesson read: the button opens the quiz of module 1, the next step, not module 2.
+    page.get_by_role("button", name="Klaar, naar de quiz").click()
     a11y.check()
+    expect(page).to_have_url(re.compile(r"/cursus/eerste-module/quiz/$"))
     page.get_by_role("link", name="Veilige Gehechtheid").click()
     a11y.check()
     page.get_by_role("link", name="Verder met de quiz van module 1").click()
@@ -106,7 +109,7 @@ def test_keyboard_only(page, a11y, live_server, make_user):
         page.keyboard.press("Enter")
     a11y.check()
     expect(page.get_by_text("Les 1 van 3")).to_be_visible()
-    page.get_by_role("button", name="Les afgerond").focus()
+    page.get_by_role("button", name=re.compile("^Klaar, naar les 2")).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     a11y.check()

@@ -67,11 +67,9 @@ def test_invite_join_complete_and_see_it(browser, live_server, team_with_manager
     # The colleague reads the lessons of module 1 and passes its quiz.
     colleague.get_by_role("link", name="Begin met de cursus").click()
     c.check()
-    for _ in range(3):
-        colleague.get_by_role("button", name="Les afgerond").click()
+    for _ in range(3):  # the last lesson's button opens the quiz
+        colleague.get_by_role("button", name=re.compile("^Klaar, naar")).click()
         c.check()
-    colleague.get_by_role("link", name="Naar de quiz").click()
-    c.check()
     colleague.get_by_role("button", name="Start de quiz").click()
     c.check()
     pass_quiz(colleague, c)

@@ -51,6 +51,34 @@ def test_last_lesson_of_module_returns_to_module_page(client, learner):
     assert response.headers["Location"] == "/cursus/eerste-module/"
 
 
+def test_one_button_records_the_lesson_and_names_what_comes_next(client, learner):
+    html = client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
+    assert "Klaar, naar les 2: " in html and "Volgende:" not in html
+    response = mark_done(client, "eerste-module", "les-1")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Les 1 afgerond · nog 2 lessen tot de quiz" in html
+    assert "← Vorige" in html
+    assert "Klaar, naar de quiz" in client.get("/cursus/eerste-module/les-3").get_data(as_text=True)
+
+
+def test_last_lesson_with_all_read_opens_the_quiz(client, learner):
+    mark_done(client, "eerste-module", "les-1")
+    mark_done(client, "eerste-module", "les-2")
+    response = mark_done(client, "eerste-module", "les-3")
+    assert response.headers["Location"] == "/cursus/eerste-module/quiz/"
+    assert "nu de quiz" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_module_page_says_why_the_quiz_is_locked_and_offers_the_way_on(client, learner):
+    html = client.get("/cursus/eerste-module/").get_data(as_text=True)
+    assert "Begin met les 1: " in html
+    assert "De quiz gaat open als je alle lessen hebt afgerond." in html and "les 1, les 2, les 3" in html
+    assert "Naar de quiz" not in html
+    mark_done(client, "eerste-module", "les-1")
+    html = client.get("/cursus/eerste-module/").get_data(as_text=True)
+    assert "Verder met les 2: " in html and "les 2, les 3." in html
+
+
 def test_done_without_csrf_records_nothing(client, app, learner):
     response = client.post("/cursus/eerste-module/les-1/afgerond", data={})
     assert response.status_code == 302
