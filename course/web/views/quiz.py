@@ -7,6 +7,7 @@ from course.web.helpers import get_course
 from course.errors import QuizLocked, TamperedAnswers
 from course.extensions import db
 from course.web.forms import ActionForm
+from course.progress import course_progress
 
 bp = Blueprint("quiz", __name__, url_prefix="/cursus/<module_slug>/quiz")
 
@@ -115,6 +116,11 @@ def result(module_slug: str, attempt_id: int):
     attempt = _attempt(module, attempt_id)
     if attempt.is_open:
         return redirect(url_for(".attempt", module_slug=module.slug, attempt_id=attempt.id))
+    items = attempts.review(attempt)
+    course = get_course()
+    following = course.modules.index(module) + 1
     return render_template("quiz/result.html", module=module, quiz=module.quiz, attempt=attempt, form=ActionForm(),
-                           items=attempts.review(attempt),
-                           completion=attempts.completion_for(db.session, current_user, module))
+                           items=items, reread=attempts.lessons_to_reread(items, module),
+                           completion=attempts.completion_for(db.session, current_user, module),
+                           progress=course_progress(db.session, course, current_user).for_module(module.slug),
+                           next_module=course.modules[following] if following < len(course.modules) else None)
