@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from course import audit, certificates, teams
+from course.models import utcnow
 from course.progress import Status
 from course.text import slugify
 from course.web.helpers import get_course
@@ -24,7 +25,8 @@ def _log(action: str, team, subject=None, detail: str = "") -> None:
 
 
 def _file_stem(team) -> str:
-    return "team-" + (slugify(team.name) or str(team.id))
+    """The start of an export's file name: the team and today's date, so downloads do not overwrite each other."""
+    return f"team-{slugify(team.name) or team.id}-{utcnow().date().isoformat()}"
 
 
 @bp.get("/")
@@ -43,12 +45,13 @@ def team(team_id: int):
     team = managed_team_or_404(team_id)
     report = teams.team_report(db.session, get_course(), team)
     status, search, sort = request.args.get("status", "alle"), request.args.get("zoek", "")[:100], \
-        request.args.get("sorteer", "naam")
+        request.args.get("sorteer", "te-laat")
     rows = teams.filtered(report, status=status, search=search, sort=sort)
     invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
     return render_template("manage/team.html", team=team, report=report, rows=rows, status=status, search=search,
                            sort=sort, invite_url=invite_url, form=ActionForm(),
                            status_choices=[(s.value, s.label.capitalize()) for s in Status],
+                           not_started=Status.NOT_STARTED,
                            date_form=TargetDateForm(data={"target_date": team.target_date}),
                            managers=teams.managers_of(db.session, team))
 
@@ -88,7 +91,9 @@ def member(team_id: int, user_id: int):
     team = managed_team_or_404(team_id)
     user = teams.member_of(db.session, team, user_id)
     _log("voortgang lid bekeken", team, user)
-    return render_template("manage/member.html", team=team, detail=teams.member_detail(db.session, get_course(), user),
+    detail = teams.member_detail(db.session, get_course(), user)
+    overdue = bool(team.target_date and team.target_date < utcnow().date() and not detail.progress.completed)
+    return render_template("manage/member.html", team=team, detail=detail, overdue=overdue,
                            course=get_course(), manager_view=True)
 
 
