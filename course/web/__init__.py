@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, exists, select
 from course.errors import NotFound
 from course.extensions import db, login_manager
 from course.models import LessonProgress, TeamManager, User
-from course.text import dutch_date
+from course.text import dutch_date, dutch_datetime
 
 ERROR_TEXTS = {
     400: ("Dat ging niet goed", "Je verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
@@ -149,6 +149,7 @@ def register(app: Flask) -> None:
                 "links": _layout_links(request.script_root)}
 
     app.add_template_filter(dutch_date, "nl_date")
+    app.add_template_filter(dutch_datetime, "nl_datetime")
 
     @app.template_filter("dutch_hours")
     def dutch_hours(value) -> str:
