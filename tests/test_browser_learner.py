@@ -125,7 +125,7 @@ def test_other_pages_pass_axe(page, a11y, live_server, make_user):
     a11y.check()
     page.get_by_role("button", name="Inloggen").click()  # empty form: error messages
     a11y.check()
-    expect(page.get_by_text("Vul je e-mailadres in.")).to_be_visible()
+    expect(page.get_by_role("link", name="Vul je e-mailadres in.")).to_be_visible()  # in the error summary
     page.get_by_label("E-mailadres").fill("bram@voorbeeld.nl")
     page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
     page.get_by_role("button", name="Inloggen").click()

@@ -109,7 +109,7 @@ def test_admin_pages_pass_axe(page, a11y, live_server, team_with_manager):
     a11y.check()
     page.get_by_role("button", name="Organisatie aanmaken").click()  # empty: field error
     a11y.check()
-    expect(page.get_by_text("Vul een naam in.")).to_be_visible()
+    expect(page.get_by_role("link", name="Vul een naam in.")).to_be_visible()  # in the error summary
     page.get_by_role("link", name="Kinderopvang Zonnebloem").click()
     a11y.check()
     page.get_by_role("link", name="De Regenboog").click()

@@ -218,3 +218,36 @@ def test_lesson_page_asks_separately_when_the_user_came_without_the_lesson(clien
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
     assert queries["n"] == 2 and "Je hebt deze les afgerond" in html
     assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
+
+
+def test_logo_takes_a_signed_in_learner_to_the_course(client, learner):
+    assert '<a class="brand" href="/cursus/">' in client.get("/cursus/eerste-module/").get_data(as_text=True)
+    assert '<a class="brand" href="/cursus/">' in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
+
+
+def test_logo_takes_a_visitor_to_the_public_page(client):
+    assert '<a class="brand" href="/">' in client.get("/privacy").get_data(as_text=True)
+
+
+def test_overview_is_a_task_list_with_only_the_current_module_open(client, learner):
+    mark_done(client, "eerste-module", "les-1")
+    html = client.get("/cursus/").get_data(as_text=True)
+    assert html.count("<details open>") == 1 and html.count("<details >") == 1
+    assert "1 van 3 lessen" in html and "0 van 3 lessen" in html
+    here = html.index("Hier ga je verder")
+    assert html.rindex("/cursus/eerste-module/les-2", 0, here) > html.rindex("/cursus/eerste-module/les-1", 0, here)
+
+
+def test_a_manager_sees_the_team_on_the_course_page(client, app, make_user, make_team, auth):
+    from datetime import date
+
+    from course import teams
+    from course.models import Team
+    manager = make_user(email="leiding@voorbeeld.nl")
+    team_id = make_team("De Regenboog", manager_id=manager, members=[make_user(), make_user()])
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), date(2020, 1, 31))
+        db.session.remove()
+    auth.login("leiding@voorbeeld.nl")
+    html = client.get("/cursus/").get_data(as_text=True)
+    assert "Je team" in html and "2 te laat" in html and f'href="/teams/{team_id}/"' in html

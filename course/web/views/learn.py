@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from course import teams
 from course.web.helpers import get_course
 from course.extensions import db
 from course.web.forms import ActionForm
@@ -36,7 +37,11 @@ def _lesson_or_404(module_slug: str, lesson_slug: str):
 @read_only
 @login_required
 def overview():
-    return render_template("learn/overview.html", course=get_course(), progress=_progress())
+    # A manager lands here too: a card per team says who is behind (an administrator gets a link instead).
+    flags = viewer_flags(current_user)
+    team_cards = teams.team_summaries(db.session, get_course(), teams.managed_teams(db.session, current_user)) \
+        if flags["is_manager"] and not current_user.is_admin else []
+    return render_template("learn/overview.html", course=get_course(), progress=_progress(), team_cards=team_cards)
 
 
 @bp.get("/verder")
