@@ -1,0 +1,59 @@
+// The lesson page: an "In deze les" list for long lessons, and the place where the learner stopped reading.
+// The page's HTML is shared between learners (course/web/shared_pages.py), so what is personal lives here,
+// in this browser's own storage, and never in the HTML.
+(function () {
+  "use strict";
+  var article = document.querySelector("article.lesson");
+  if (!article) return;
+  var headings = Array.prototype.slice.call(article.querySelectorAll("h2")).filter(function (h) {
+    return h.id !== "doelen";
+  });
+  if (headings.length >= 3) {
+    var nav = document.createElement("nav");
+    nav.className = "lesson-toc";
+    nav.setAttribute("aria-labelledby", "in-deze-les");
+    var title = document.createElement("h2");
+    title.id = "in-deze-les";
+    title.textContent = "In deze les";
+    var list = document.createElement("ol");
+    headings.forEach(function (h, i) {
+      if (!h.id) h.id = "deel-" + (i + 1);
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + h.id;
+      link.textContent = h.textContent;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    nav.appendChild(title);
+    nav.appendChild(list);
+    var goals = article.querySelector(".goals");
+    (goals || article.querySelector("h1")).after(nav);
+  }
+
+  // Remember the last section heading scrolled past; offer to go back there next time.
+  var key = "gelezen:" + location.pathname;
+  var store;
+  try { store = window.localStorage; store.getItem(key); } catch (e) { return; }
+  var saved = store.getItem(key);
+  if (saved && !location.hash && document.getElementById(saved)) {
+    var target = document.getElementById(saved);
+    var resume = document.createElement("p");
+    resume.className = "resume-reading";
+    var link = document.createElement("a");
+    link.href = "#" + saved;
+    link.textContent = "Verder lezen waar je gebleven was: " + target.textContent;
+    resume.appendChild(link);
+    article.querySelector(".position").after(resume);
+  }
+  var timer = null;
+  window.addEventListener("scroll", function () {
+    if (timer) return;
+    timer = setTimeout(function () {
+      timer = null;
+      var last = null;
+      headings.forEach(function (h) { if (h.getBoundingClientRect().top < 120) last = h; });
+      if (last) store.setItem(key, last.id); else store.removeItem(key);
+    }, 400);
+  }, {passive: true});
+}());
