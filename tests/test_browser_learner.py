@@ -133,3 +133,24 @@ def test_other_pages_pass_axe(page, a11y, live_server, make_user):
     for url in ["/cursus/eerste-module/", "/begrippen", "/signalenlijst", "/account/"]:
         page.goto(live_server + url)
         a11y.check()
+
+
+def test_a_glossary_term_opens_in_place(page, a11y, live_server, make_user):
+    make_user(name="Bram", email="bram@voorbeeld.nl")
+    page.goto(live_server + "/inloggen")
+    a11y.check()
+    page.get_by_label("E-mailadres").fill("bram@voorbeeld.nl")
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    a11y.check()
+    page.goto(live_server + "/cursus/eerste-module/les-1")
+    a11y.check()
+    term = page.locator("article").get_by_role("link", name="sensitiviteit", exact=True)
+    term.click()
+    definition = page.get_by_role("note")
+    expect(definition).to_contain_text("Sensitiviteit:")
+    expect(page).to_have_url(re.compile(r"/cursus/eerste-module/les-1$"))  # still in the lesson
+    expect(term).to_have_attribute("aria-expanded", "true")
+    a11y.check()  # axe and the phone widths with the definition open
+    term.click()
+    expect(definition).to_have_count(0)

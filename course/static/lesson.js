@@ -31,6 +31,43 @@
     (goals || article.querySelector("h1")).after(nav);
   }
 
+  // A glossary term opens its definition in place instead of leaving the lesson (the link still works
+  // without JavaScript, or with Ctrl/Cmd-click in a new tab).
+  var glossary = null;
+  article.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href*='/begrippen#']");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    var open = link.nextElementSibling;
+    if (open && open.classList.contains("term-def")) {
+      open.remove();
+      link.setAttribute("aria-expanded", "false");
+      return;
+    }
+    glossary = glossary || fetch(link.pathname, {credentials: "same-origin"}).then(function (r) { return r.text(); })
+      .then(function (html) { return new DOMParser().parseFromString(html, "text/html"); });
+    glossary.then(function (doc) {
+      var term = doc.getElementById(decodeURIComponent(link.hash.slice(1)));
+      var definition = term && term.nextElementSibling;
+      if (!definition) { location.href = link.href; return; }
+      var box = document.createElement("span");
+      box.className = "term-def";
+      box.id = "uitleg-" + term.id;
+      box.setAttribute("role", "note");
+      var name = document.createElement("strong");
+      name.textContent = term.textContent + ": ";
+      box.appendChild(name);
+      box.appendChild(document.createTextNode(definition.textContent.trim() + " "));
+      var more = document.createElement("a");
+      more.href = link.href;
+      more.textContent = "Alle begrippen";
+      box.appendChild(more);
+      link.after(box);
+      link.setAttribute("aria-expanded", "true");
+      link.setAttribute("aria-controls", box.id);
+    }).catch(function () { location.href = link.href; });
+  });
+
   // Remember the last section heading scrolled past; offer to go back there next time.
   var key = "gelezen:" + location.pathname;
   var store;
