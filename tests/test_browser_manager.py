@@ -160,6 +160,11 @@ def test_team_counts_filter_and_overdue_members_come_first(page, a11y, live_serv
     page.get_by_role("link", name="1 cursus afgerond").click()
     a11y.check()
     expect(page.locator("table.team-table tbody th")).to_have_text([re.compile("Anna Klaar")])
+    page.get_by_role("link", name="Afdrukbaar bewijs van scholing").click()
+    a11y.check()
+    expect(page.get_by_role("heading", name="Anna Klaar")).to_be_visible()
+    page.go_back()
+    a11y.check()
     # On a phone each person is one block: the labels stand beside the values.
     page.set_viewport_size({"width": 375, "height": 740})
     label = page.locator("table.team-table td").first.evaluate("el => getComputedStyle(el, '::before').content")

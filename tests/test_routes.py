@@ -51,6 +51,7 @@ EXPECTED = {
     "manage.certificate": ("/teams/{team}/certificaten/{code}.pdf", (R, NF, NF, OK)),
     "manage.export_csv": ("/teams/{team}/export.csv", (R, NF, NF, OK)),
     "manage.export_xlsx": ("/teams/{team}/export.xlsx", (R, NF, NF, OK)),
+    "manage.evidence": ("/teams/{team}/bewijs", (R, NF, NF, OK)),
     "manage.certificates_zip": ("/teams/{team}/certificaten.zip", (R, NF, NF, OK)),
     "manage.invitation": ("/teams/uitnodiging/{token}", (OK, OK, OK, OK)),
     "admin.organisations": ("/beheer/", (R, NF, NF, OK)),

@@ -92,7 +92,7 @@ def test_malformed_invitation(client, token):
 
 # ----- authorisation -----
 
-MANAGER_URLS = ["/teams/{t}/", "/teams/{t}/export.csv", "/teams/{t}/export.xlsx", "/teams/{t}/certificaten.zip",
+MANAGER_URLS = ["/teams/{t}/", "/teams/{t}/export.csv", "/teams/{t}/export.xlsx", "/teams/{t}/certificaten.zip", "/teams/{t}/bewijs",
                 "/teams/{t}/leden/{m}", "/teams/{t}/leden/{m}/verwijderen", "/teams/{t}/uitnodiging-vernieuwen"]
 
 
@@ -437,3 +437,17 @@ def test_organisation_list_queries_do_not_grow(client, app, auth, make_user, mak
         page = client.get("/beheer/").get_data(as_text=True)
     assert "Organisatie E" in page and "2 teams" in page
     assert few["n"] == many["n"], (few, many)
+
+
+def test_printable_evidence_of_training(client, app, auth, make_user, make_team):
+    manager = make_user(email="leiding@voorbeeld.nl")
+    done, new = make_user(name="Anna"), make_user(name="Bas")
+    team_id = make_team("De Regenboog", manager_id=manager, members=[done, new])
+    complete_module(app, done)
+    auth.login("leiding@voorbeeld.nl")
+    html = client.get(f"/teams/{team_id}/bewijs").get_data(as_text=True)
+    assert "Bewijs van scholing" in html and "De Regenboog" in html and "Opgesteld op" in html
+    assert "Anna" in html and "1 van 2 modules afgerond" in html and 'class="code"' in html
+    assert "Bas" in html and "Nog geen certificaten." in html
+    assert "data-print" in html and "print.js" in html
+    assert f'href="/teams/{team_id}/bewijs"' in client.get(f"/teams/{team_id}/").get_data(as_text=True)

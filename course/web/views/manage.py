@@ -144,6 +144,20 @@ def export_xlsx(team_id: int):
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{_file_stem(team)}.xlsx")
 
 
+@bp.get("/<int:team_id>/bewijs")
+@login_required
+def evidence(team_id: int):
+    """A printable 'Bewijs van scholing': every member's modules, dates and certificates, for an inspector."""
+    team = managed_team_or_404(team_id)
+    _log("bewijs van scholing bekeken", team)
+    report = teams.team_report(db.session, get_course(), team)
+    by_user: dict[int, list] = {}
+    for found in teams.team_certificates(db.session, team):
+        by_user.setdefault(found.user_id, []).append(found)
+    return render_template("manage/evidence.html", team=team, report=report, certificates=by_user,
+                           today=utcnow())
+
+
 @bp.get("/<int:team_id>/certificaten.zip")
 @login_required
 def certificates_zip(team_id: int):
