@@ -100,3 +100,19 @@ def test_revoked_certificate_and_password_reset_on_a_phone(page, a11y, live_serv
     for url in ("/registreren", "/privacy", "/cursus/tweede-module/", "/cursus/tweede-module/les-2"):
         page.goto(live_server + url)
         a11y.check()
+
+
+def test_tables_become_label_value_blocks_on_a_phone(page, a11y, live_server, learner_at_quiz_2):
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, a11y, live_server)
+    for url, label in (("/cursus/eerste-module/les-1", '"Stijl"'), ("/privacy", '"Gegevens"'),
+                       ("/cursus/eerste-module/quiz/", '"Datum"')):
+        page.goto(live_server + url)
+        a11y.check()
+        cell = page.locator("table.stack-table tbody td").first
+        assert cell.evaluate("el => getComputedStyle(el).display") == "block", url
+        assert cell.evaluate("el => getComputedStyle(el, '::before').content") == label, url
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
+    page.set_viewport_size({"width": 1280, "height": 900})  # a table again on a desk screen
+    assert page.locator("table.stack-table tbody td").first.evaluate("el => getComputedStyle(el).display") \
+        == "table-cell"

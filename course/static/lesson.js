@@ -31,6 +31,20 @@
     (goals || article.querySelector("h1")).after(nav);
   }
 
+  // Lesson tables: on a phone each row becomes a block of label/value lines (see .stack-table in style.css).
+  Array.prototype.forEach.call(article.querySelectorAll("table"), function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (!heads.length) return;
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        cell.setAttribute("data-label", heads[i] || "");
+      });
+    });
+    table.classList.add("stack-table");
+  });
+
   // A glossary term opens its definition in place instead of leaving the lesson (the link still works
   // without JavaScript, or with Ctrl/Cmd-click in a new tab).
   var glossary = null;
