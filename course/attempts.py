@@ -267,3 +267,12 @@ def review(attempt: QuizAttempt) -> list[ReviewItem]:
         rows = question.review_rows(answer, snapshot["order"], reveal) if answered or reveal else ()
         items.append(ReviewItem(number, question, record["points"], answered, reveal, rows))
     return items
+
+
+def lessons_to_reread(items: Sequence[ReviewItem], module: Module) -> list[tuple[Any, int]]:
+    """The lessons behind the questions that were not (fully) right, in lesson order, each with its count."""
+    counts: dict[str, int] = {}
+    for item in items:
+        if not item.correct:
+            counts[item.question.lesson] = counts.get(item.question.lesson, 0) + 1
+    return [(lesson, counts[lesson.slug]) for lesson in module.lessons if lesson.slug in counts]

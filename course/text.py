@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime, get_timezone
 
 from course.errors import InvalidName
 
@@ -77,6 +77,13 @@ def printable(value: str | None) -> str:
 def dutch_date(value: date | None) -> str:
     """A date as Dutch readers write it: '30 november 2026' (Babel's Dutch month names); '' for None."""
     return format_date(value, "d MMMM y", locale="nl") if value else ""
+
+
+def dutch_datetime(value: datetime | None) -> str:
+    """A moment as Dutch readers write it, in Dutch time: '30 november 2026 om 14:05'; '' for None."""
+    if not value:
+        return ""
+    return format_datetime(value, "d MMMM y 'om' HH:mm", tzinfo=get_timezone("Europe/Amsterdam"), locale="nl")
 
 
 def slugify(value: str) -> str:

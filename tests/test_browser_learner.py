@@ -26,12 +26,14 @@ def walk(page, a11y, live_server):
     page.get_by_role("link", name="Begin met de cursus").click()
     a11y.check()
     expect(page.get_by_text("Les 1 van 3")).to_be_visible()
-    page.get_by_role("button", name="Les afgerond").click()
+    page.get_by_role("button", name=re.compile(r"^Klaar, naar les 2: ")).click()
     a11y.check()
     expect(page.get_by_text("Les 2 van 3")).to_be_visible()
-    page.get_by_role("button", name="Les afgerond").click()
+    expect(page.get_by_role("status")).to_contain_text("Les 1 afgerond · nog 2 lessen tot de quiz")
+    page.get_by_role("button", name=re.compile(r"^Klaar, naar les 3: ")).click()
     a11y.check()
     expect(page.get_by_text("Les 3 van 3")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("← Vorige"))).to_be_visible()
     page.get_by_role("button", name="Uitloggen").click()
     a11y.check()
     expect(page.get_by_text("Je bent uitgelogd")).to_be_visible()
@@ -48,9 +50,10 @@ def walk(page, a11y, live_server):
     expect(page).to_have_url(re.compile(r"/cursus/eerste-module/les-3$"))
     expect(page.get_by_text("Les 3 van 3")).to_be_visible()
 
-    # The last lesson read: the quiz of module 1 is the next step, not module 2.
-    page.get_by_role("button", name="Les afgerond").click()
+    # The last lesson read: the button opens the quiz of module 1, the next step, not module 2.
+    page.get_by_role("button", name="Klaar, naar de quiz").click()
     a11y.check()
+    expect(page).to_have_url(re.compile(r"/cursus/eerste-module/quiz/$"))
     page.get_by_role("link", name="Veilige Gehechtheid").click()
     a11y.check()
     page.get_by_role("link", name="Verder met de quiz van module 1").click()
@@ -106,7 +109,7 @@ def test_keyboard_only(page, a11y, live_server, make_user):
         page.keyboard.press("Enter")
     a11y.check()
     expect(page.get_by_text("Les 1 van 3")).to_be_visible()
-    page.get_by_role("button", name="Les afgerond").focus()
+    page.get_by_role("button", name=re.compile("^Klaar, naar les 2")).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     a11y.check()
@@ -122,7 +125,7 @@ def test_other_pages_pass_axe(page, a11y, live_server, make_user):
     a11y.check()
     page.get_by_role("button", name="Inloggen").click()  # empty form: error messages
     a11y.check()
-    expect(page.get_by_text("Vul je e-mailadres in.")).to_be_visible()
+    expect(page.get_by_role("link", name="Vul je e-mailadres in.")).to_be_visible()  # in the error summary
     page.get_by_label("E-mailadres").fill("bram@voorbeeld.nl")
     page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
     page.get_by_role("button", name="Inloggen").click()
@@ -130,3 +133,24 @@ def test_other_pages_pass_axe(page, a11y, live_server, make_user):
     for url in ["/cursus/eerste-module/", "/begrippen", "/signalenlijst", "/account/"]:
         page.goto(live_server + url)
         a11y.check()
+
+
+def test_a_glossary_term_opens_in_place(page, a11y, live_server, make_user):
+    make_user(name="Bram", email="bram@voorbeeld.nl")
+    page.goto(live_server + "/inloggen")
+    a11y.check()
+    page.get_by_label("E-mailadres").fill("bram@voorbeeld.nl")
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    a11y.check()
+    page.goto(live_server + "/cursus/eerste-module/les-1")
+    a11y.check()
+    term = page.locator("article").get_by_role("link", name="sensitiviteit", exact=True)
+    term.click()
+    definition = page.get_by_role("note")
+    expect(definition).to_contain_text("Sensitiviteit:")
+    expect(page).to_have_url(re.compile(r"/cursus/eerste-module/les-1$"))  # still in the lesson
+    expect(term).to_have_attribute("aria-expanded", "true")
+    a11y.check()  # axe and the phone widths with the definition open
+    term.click()
+    expect(definition).to_have_count(0)

@@ -35,6 +35,19 @@ def login(page, a11y, live_server):
     a11y.check()
 
 
+def open_question(page, text):
+    """Page with "← Vorige vraag" / "Volgende vraag →" to the question with this text; return it."""
+    target = page.locator("li.question", has_text=text)
+    back = page.get_by_role("button", name="← Vorige vraag")
+    while back.is_visible():
+        back.click()
+    for _ in range(20):
+        if target.is_visible():
+            return target
+        page.get_by_role("button", name="Volgende vraag →").click()
+    raise AssertionError(f"question {text!r} not reached")
+
+
 def test_quiz_with_long_categories_result_and_certificates_on_a_phone(page, a11y, live_server, learner_at_quiz_2):
     page.set_viewport_size({"width": 375, "height": 740})
     login(page, a11y, live_server)
@@ -42,13 +55,15 @@ def test_quiz_with_long_categories_result_and_certificates_on_a_phone(page, a11y
     a11y.check()
     page.get_by_role("button", name="Start de quiz").click()
     a11y.check()
-    question = page.locator("li.question", has_text="Waar op de cirkel hoort elke behoefte bij?")
+    # On a phone the quiz shows one question per screen, with previous and next.
+    question = open_question(page, "Waar op de cirkel hoort elke behoefte bij?")
     question.get_by_label("Let op me").select_option(label="Onderkant - terugkomen (veilige haven)")
     question.get_by_label("Help me mijn gevoelens te ordenen").select_option(
         label="Bovenkant - op pad gaan (veilige basis)")
-    page.locator("li.question", has_text="Wat doe je bij zorgen?").get_by_label("Zelf een diagnose stellen").check()
-    page.locator("li.question", has_text="Wat helpt een kind").get_by_label("Een nieuw speeltje").check()
-    page.locator("li.question", has_text="Wat schrijf je op?").get_by_label("Welke stijl het kind heeft").check()
+    open_question(page, "Wat doe je bij zorgen?").get_by_label("Zelf een diagnose stellen").check()
+    open_question(page, "Wat helpt een kind").get_by_label("Een nieuw speeltje").check()
+    open_question(page, "Wat schrijf je op?").get_by_label("Welke stijl het kind heeft").check()
+    expect(page.locator(".save-status")).to_contain_text("Opgeslagen")
     page.get_by_role("button", name="Inleveren").click()
     a11y.check()
     expect(page.get_by_text("Nog niet geslaagd.")).to_be_visible()
@@ -85,3 +100,19 @@ def test_revoked_certificate_and_password_reset_on_a_phone(page, a11y, live_serv
     for url in ("/registreren", "/privacy", "/cursus/tweede-module/", "/cursus/tweede-module/les-2"):
         page.goto(live_server + url)
         a11y.check()
+
+
+def test_tables_become_label_value_blocks_on_a_phone(page, a11y, live_server, learner_at_quiz_2):
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, a11y, live_server)
+    for url, label in (("/cursus/eerste-module/les-1", '"Stijl"'), ("/privacy", '"Gegevens"'),
+                       ("/cursus/eerste-module/quiz/", '"Datum"')):
+        page.goto(live_server + url)
+        a11y.check()
+        cell = page.locator("table.stack-table tbody td").first
+        assert cell.evaluate("el => getComputedStyle(el).display") == "block", url
+        assert cell.evaluate("el => getComputedStyle(el, '::before').content") == label, url
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
+    page.set_viewport_size({"width": 1280, "height": 900})  # a table again on a desk screen
+    assert page.locator("table.stack-table tbody td").first.evaluate("el => getComputedStyle(el).display") \
+        == "table-cell"

@@ -120,7 +120,10 @@ def test_quiz_keyboard_fail_then_pass(page, a11y, live_server, ready_learner):
     press(page)
     a11y.check()
     expect(page.get_by_text("Geslaagd!")).to_be_visible()
-    expect(page.get_by_text("Je score: 100%")).to_be_visible()
+    expect(page.get_by_text("4 van 4 goed (100%)")).to_be_visible()
+    expect(page.get_by_role("link", name="Download je certificaat").first).to_be_visible()
+    expect(page.get_by_role("link", name="Begin met module 2").first).to_be_visible()
+    expect(page.get_by_role("button", name="Nieuwe poging")).to_have_count(0)
     assert page.get_by_text("juist antwoord").count() > 0  # after passing, the whole review with keys
 
     page.goto(live_server + "/cursus/eerste-module/quiz/")
@@ -129,3 +132,62 @@ def test_quiz_keyboard_fail_then_pass(page, a11y, live_server, ready_learner):
     page.goto(live_server + "/cursus/")
     a11y.check()
     expect(page.locator(".module-block").first.get_by_text("Afgerond", exact=True)).to_be_visible()
+
+
+def login(page, a11y, live_server, email="bram@voorbeeld.nl"):
+    page.goto(live_server + "/inloggen")
+    a11y.check()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
+    a11y.check()
+
+
+def test_an_answer_survives_leaving_the_quiz_page(page, a11y, live_server, ready_learner):
+    login(page, a11y, live_server)
+    page.goto(live_server + "/cursus/eerste-module/quiz/")
+    a11y.check()
+    page.get_by_role("button", name="Start de quiz").click()
+    a11y.check()
+    status = page.locator(".save-status")
+    expect(status).to_have_text("0 van 4 beantwoord")
+    first = page.locator("li.question").first
+    first.locator("input, select").first.evaluate(
+        "el => { if (el.tagName === 'SELECT') el.selectedIndex = 1; else el.checked = true;"
+        " el.dispatchEvent(new Event('change', {bubbles: true})); }")
+    expect(status).to_have_text(re.compile(r"Opgeslagen · [01] van 4 beantwoord"))
+    # No "Bewaren": open the course page and come back.
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cursus").click()
+    a11y.check()
+    page.goto(live_server + "/cursus/eerste-module/quiz/")
+    a11y.check()
+    page.get_by_role("button", name="Ga verder met je poging").click()
+    a11y.check()
+    saved = page.locator("li.question").first.locator("input:checked, option:checked:not([value=''])")
+    expect(saved).to_have_count(1)
+
+
+def test_on_a_phone_one_question_per_screen(page, a11y, live_server, ready_learner):
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, a11y, live_server)
+    page.goto(live_server + "/cursus/eerste-module/quiz/")
+    a11y.check()
+    page.get_by_role("button", name="Start de quiz").click()
+    a11y.check()
+    questions = page.locator("li.question")
+    expect(questions.nth(0)).to_be_visible()
+    expect(questions.nth(1)).to_be_hidden()
+    expect(page.get_by_role("button", name="← Vorige vraag")).to_be_hidden()
+    page.get_by_role("button", name="Volgende vraag →").click()
+    expect(questions.nth(0)).to_be_hidden()
+    expect(questions.nth(1)).to_be_visible()
+    expect(questions.nth(1)).to_be_focused()
+    page.get_by_role("button", name="← Vorige vraag").click()
+    expect(questions.nth(0)).to_be_visible()
+    # Handing in with nothing answered names the questions; their links open that question.
+    page.get_by_role("button", name="Inleveren").click()
+    a11y.check()
+    page.get_by_role("alert").get_by_role("link", name="3").click()
+    expect(questions.nth(2)).to_be_visible()
+    expect(questions.nth(0)).to_be_hidden()

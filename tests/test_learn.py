@@ -51,6 +51,34 @@ def test_last_lesson_of_module_returns_to_module_page(client, learner):
     assert response.headers["Location"] == "/cursus/eerste-module/"
 
 
+def test_one_button_records_the_lesson_and_names_what_comes_next(client, learner):
+    html = client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
+    assert "Klaar, naar les 2: " in html and "Volgende:" not in html
+    response = mark_done(client, "eerste-module", "les-1")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Les 1 afgerond · nog 2 lessen tot de quiz" in html
+    assert "← Vorige" in html
+    assert "Klaar, naar de quiz" in client.get("/cursus/eerste-module/les-3").get_data(as_text=True)
+
+
+def test_last_lesson_with_all_read_opens_the_quiz(client, learner):
+    mark_done(client, "eerste-module", "les-1")
+    mark_done(client, "eerste-module", "les-2")
+    response = mark_done(client, "eerste-module", "les-3")
+    assert response.headers["Location"] == "/cursus/eerste-module/quiz/"
+    assert "nu de quiz" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_module_page_says_why_the_quiz_is_locked_and_offers_the_way_on(client, learner):
+    html = client.get("/cursus/eerste-module/").get_data(as_text=True)
+    assert "Begin met les 1: " in html
+    assert "De quiz gaat open als je alle lessen hebt afgerond." in html and "les 1, les 2, les 3" in html
+    assert "Naar de quiz" not in html
+    mark_done(client, "eerste-module", "les-1")
+    html = client.get("/cursus/eerste-module/").get_data(as_text=True)
+    assert "Verder met les 2: " in html and "les 2, les 3." in html
+
+
 def test_done_without_csrf_records_nothing(client, app, learner):
     response = client.post("/cursus/eerste-module/les-1/afgerond", data={})
     assert response.status_code == 302
@@ -179,3 +207,36 @@ def test_lesson_page_is_two_small_queries_and_knows_what_is_done(client, app, le
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
     assert after["n"] == 2 and "Je hebt deze les afgerond" in html
     assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
+
+
+def test_logo_takes_a_signed_in_learner_to_the_course(client, learner):
+    assert '<a class="brand" href="/cursus/">' in client.get("/cursus/eerste-module/").get_data(as_text=True)
+    assert '<a class="brand" href="/cursus/">' in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
+
+
+def test_logo_takes_a_visitor_to_the_public_page(client):
+    assert '<a class="brand" href="/">' in client.get("/privacy").get_data(as_text=True)
+
+
+def test_overview_is_a_task_list_with_only_the_current_module_open(client, learner):
+    mark_done(client, "eerste-module", "les-1")
+    html = client.get("/cursus/").get_data(as_text=True)
+    assert html.count("<details open>") == 1 and html.count("<details >") == 1
+    assert "1 van 3 lessen" in html and "0 van 3 lessen" in html
+    here = html.index("Hier ga je verder")
+    assert html.rindex("/cursus/eerste-module/les-2", 0, here) > html.rindex("/cursus/eerste-module/les-1", 0, here)
+
+
+def test_a_manager_sees_the_team_on_the_course_page(client, app, make_user, make_team, auth):
+    from datetime import date
+
+    from course import teams
+    from course.models import Team
+    manager = make_user(email="leiding@voorbeeld.nl")
+    team_id = make_team("De Regenboog", manager_id=manager, members=[make_user(), make_user()])
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), date(2020, 1, 31))
+        db.session.remove()
+    auth.login("leiding@voorbeeld.nl")
+    html = client.get("/cursus/").get_data(as_text=True)
+    assert "Je team" in html and "2 te laat" in html and f'href="/teams/{team_id}/"' in html

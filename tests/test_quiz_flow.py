@@ -116,12 +116,47 @@ def test_save_and_resume_after_logging_out(client, auth, attempt_url):
     assert html.count("checked") + html.count("selected") >= 1
 
 
+def test_autosave_keeps_each_answer_and_counts_them(client, app, attempt_url):
+    html = client.get(attempt_url).get_data(as_text=True)
+    ids = drawn_ids(html)
+    assert f"0 van {len(ids)} beantwoord" in html
+    save_url = attempt_url + "/opslaan"
+    response = client.post(save_url, data={**answers(ids[:2], RIGHT), "csrf_token": csrf_token(html)})
+    assert response.status_code == 200
+    assert response.get_json() == {"saved": True, "answered": 2, "total": len(ids)}
+    html = client.get(attempt_url).get_data(as_text=True)  # leaving and coming back
+    assert f"2 van {len(ids)} beantwoord" in html
+    assert html.count("checked") + html.count("selected") >= 2
+    # Without a token nothing is saved; a question from elsewhere is refused.
+    assert client.post(save_url, data=answers(ids, RIGHT)).status_code == 400
+    assert client.post(save_url, data={"q-vreemd": "a", "csrf_token": csrf_token(html)}).status_code == 400
+    assert f"2 van {len(ids)} beantwoord" in client.get(attempt_url).get_data(as_text=True)
+
+
+def test_autosave_after_handing_in_changes_nothing(client, app, attempt_url):
+    html = client.get(attempt_url).get_data(as_text=True)
+    ids = drawn_ids(html)
+    submit(client, attempt_url, answers(ids, RIGHT))
+    response = client.post(attempt_url + "/opslaan", data={**answers(ids, WRONG), "csrf_token": csrf_token(html)})
+    assert response.status_code == 409 and response.get_json()["saved"] is False
+    assert "100%" in client.get(attempt_url + "/uitslag").get_data(as_text=True)
+
+
+def test_submit_is_the_main_button_only_when_all_is_answered(client, attempt_url):
+    html = client.get(attempt_url).get_data(as_text=True)
+    assert re.search(r'class="button button-secondary" data-submit>Inleveren', html)
+    ids = drawn_ids(html)
+    client.post(attempt_url + "/opslaan", data={**answers(ids, RIGHT), "csrf_token": csrf_token(html)})
+    html = client.get(attempt_url).get_data(as_text=True)
+    assert re.search(r'class="button " data-submit>Inleveren', html)
+
+
 def test_pass_completes_module_and_shows_feedback(client, app, attempt_url):
     ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
     response = submit(client, attempt_url, answers(ids, RIGHT))
     assert response.status_code == 302 and response.headers["Location"].endswith("/uitslag")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Je score: <strong>100%</strong>" in html and "Geslaagd!" in html
+    assert "4 van 4 goed (100%)" in html and "Geslaagd!" in html
     assert "Lees het na in de les" in html
     assert completions(app) == 1
     overview = client.get("/cursus/").get_data(as_text=True)
@@ -149,6 +184,28 @@ def test_fail_review_and_retake_with_fresh_draw(client, app, attempt_url):
     assert "Beste score: <strong>100%</strong>" in page and "Niet geslaagd" in page
 
 
+def test_failed_result_names_the_lessons_to_reread_and_opens_the_wrong_questions(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    response = submit(client, attempt_url, answers(ids, RIGHT, wrong=ids[:2]))
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"2 van 4 goed \(50%\)</strong> · je hebt \d+% nodig", html)
+    reread = re.search(r'<p class="reread">(.*?)</p>', html, re.S)[1]
+    assert re.search(r"les \d<span", reread) and "vra" in reread
+    assert sum(int(n) for n in re.findall(r"\((\d) vra", reread)) == 2
+    assert html.count("<details open>") == 2 and html.count("<details >") == 2
+    assert html.count(">Nieuwe poging</button>") == 2  # at the top and at the bottom
+    assert "juist antwoord" not in html  # the policy still holds: no key after failing
+
+
+def test_passed_result_offers_the_certificate_and_the_next_module(client, app, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    response = submit(client, attempt_url, answers(ids, RIGHT))
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Download je certificaat" in html and "Begin met module 2" in html
+    assert "Nieuwe poging" not in html and "Lees dit na" not in html
+    assert html.count("<details >") == 4
+
+
 def test_double_submit_grades_once(client, app, attempt_url):
     ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
     token = csrf_token(client.get(attempt_url).get_data(as_text=True))
@@ -159,7 +216,7 @@ def test_double_submit_grades_once(client, app, attempt_url):
     assert first.status_code == second.status_code == 302
     assert attempts_count(app, submitted=True) == 1
     html = client.get(second.headers["Location"]).get_data(as_text=True)
-    assert "Je score: <strong>100%</strong>" in html
+    assert "4 van 4 goed (100%)" in html
     assert completions(app) == 1
 
 
@@ -229,7 +286,7 @@ def test_past_result_is_frozen_when_the_quiz_changes(client, app, attempt_url):
     app.extensions["course"] = replace(course, modules=(replace(module, quiz=edited), *course.modules[1:]))
     try:
         html = client.get(attempt_url + "/uitslag").get_data(as_text=True)
-        assert "Je score: <strong>100%</strong>" in html
+        assert "4 van 4 goed (100%)" in html
     finally:
         app.extensions["course"] = course
     with app.app_context():

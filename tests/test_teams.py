@@ -92,7 +92,7 @@ def test_malformed_invitation(client, token):
 
 # ----- authorisation -----
 
-MANAGER_URLS = ["/teams/{t}/", "/teams/{t}/export.csv", "/teams/{t}/export.xlsx", "/teams/{t}/certificaten.zip",
+MANAGER_URLS = ["/teams/{t}/", "/teams/{t}/export.csv", "/teams/{t}/export.xlsx", "/teams/{t}/certificaten.zip", "/teams/{t}/bewijs",
                 "/teams/{t}/leden/{m}", "/teams/{t}/leden/{m}/verwijderen", "/teams/{t}/uitnodiging-vernieuwen"]
 
 
@@ -313,6 +313,55 @@ def test_xlsx_reads_back(client, app, auth, make_user, make_team):
     assert values[0][0] == "Naam" and values[1][0] == "Şükrü Çelik" and values[1][3] == "niet begonnen"
 
 
+def test_export_file_names_carry_the_date(client, auth, make_user, make_team):
+    from course.models import utcnow
+    team_id = make_team("De Regenboog", manager_id=make_user(email="leiding@voorbeeld.nl"))
+    auth.login("leiding@voorbeeld.nl")
+    today = utcnow().date().isoformat()
+    for path, name in (("export.xlsx", f"team-de-regenboog-{today}.xlsx"), ("export.csv", f"team-de-regenboog-{today}.csv"),
+                       ("certificaten.zip", f"team-de-regenboog-{today}-certificaten.zip")):
+        assert f'filename="{name}"' in client.get(f"/teams/{team_id}/{path}").headers["Content-Disposition"]
+
+
+def test_team_table_shows_modules_done_last_activity_and_dashes(client, app, auth, make_user, make_team):
+    manager = make_user(email="leiding@voorbeeld.nl")
+    busy, new = make_user(name="Anna"), make_user(name="Bas")
+    team_id = make_team(manager_id=manager, members=[busy, new])
+    complete_module(app, busy)
+    auth.login("leiding@voorbeeld.nl")
+    html = client.get(f"/teams/{team_id}/").get_data(as_text=True)
+    assert "Streefdatum: niet ingesteld" in html and "(geen streefdatum)" not in html
+    assert "1 van 2 modules" in html and "0 van 2 modules" in html
+    assert html.count('aria-hidden="true">–</span>') == 3  # module 2 of Anna, both modules of Bas
+    assert "nog niet" in html  # Bas was never active
+    assert "Verwijderen" not in html  # that lives on the member page now
+    member = client.get(f"/teams/{team_id}/leden/{busy}").get_data(as_text=True)
+    for words in ("E-mailadres", "1 van 2 modules afgerond", "Laatst actief", "Uit het team halen",
+                  "Je ziet de voortgang, scores en certificaten van Anna"):
+        assert words in member, words
+
+
+def test_overdue_members_come_first_and_each_count_filters(client, app, auth, make_user, make_team):
+    from datetime import date
+
+    from course import teams
+    from course.models import Team
+    manager = make_user(email="leiding@voorbeeld.nl")
+    done, late = make_user(name="Anna"), make_user(name="Zara")
+    team_id = make_team(manager_id=manager, members=[done, late])
+    for slug in ("eerste-module", "tweede-module"):
+        complete_module(app, done, slug)
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), date(2020, 1, 31))
+        db.session.remove()
+    auth.login("leiding@voorbeeld.nl")
+    html = client.get(f"/teams/{team_id}/").get_data(as_text=True)
+    assert html.index(">Zara<") < html.index(">Anna<")
+    assert f'href="/teams/{team_id}/?status=te-laat"><strong>1</strong> te laat' in html
+    html = client.get(f"/teams/{team_id}/?status=te-laat").get_data(as_text=True)
+    assert ">Zara<" in html and ">Anna<" not in html and 'aria-current="true"><strong>1</strong> te laat' in html
+
+
 def test_certificates_zip(client, app, auth, make_user, make_team):
     import zipfile
     manager = make_user(email="leiding@voorbeeld.nl")
@@ -388,3 +437,17 @@ def test_organisation_list_queries_do_not_grow(client, app, auth, make_user, mak
         page = client.get("/beheer/").get_data(as_text=True)
     assert "Organisatie E" in page and "2 teams" in page
     assert few["n"] == many["n"], (few, many)
+
+
+def test_printable_evidence_of_training(client, app, auth, make_user, make_team):
+    manager = make_user(email="leiding@voorbeeld.nl")
+    done, new = make_user(name="Anna"), make_user(name="Bas")
+    team_id = make_team("De Regenboog", manager_id=manager, members=[done, new])
+    complete_module(app, done)
+    auth.login("leiding@voorbeeld.nl")
+    html = client.get(f"/teams/{team_id}/bewijs").get_data(as_text=True)
+    assert "Bewijs van scholing" in html and "De Regenboog" in html and "Opgesteld op" in html
+    assert "Anna" in html and "1 van 2 modules afgerond" in html and 'class="code"' in html
+    assert "Bas" in html and "Nog geen certificaten." in html
+    assert "data-print" in html and "print.js" in html
+    assert f'href="/teams/{team_id}/bewijs"' in client.get(f"/teams/{team_id}/").get_data(as_text=True)

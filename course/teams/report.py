@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
 from course.progress import CourseProgress, ModuleProgress, Status, no_progress, progress_for
-from course.models import Certificate, QuizAttempt, Team, TeamMembership, User, utcnow
+from course.models import Certificate, LessonProgress, QuizAttempt, Team, TeamMembership, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Row:
     joined_at: datetime
     progress: CourseProgress
     overdue: bool
+    last_active: datetime | None = None  # latest lesson finished or quiz handed in
 
     @property
     def modules(self) -> tuple[ModuleProgress, ...]:
@@ -53,6 +54,7 @@ class TeamReport:
 STATUS_FILTERS = {"alle": lambda r: True, "te-laat": lambda r: r.overdue}
 STATUS_FILTERS.update({s.value: (lambda status: lambda r: r.progress.status is status)(s) for s in Status})
 SORTS = {
+    "te-laat": lambda r: (not r.overdue, r.user.name.lower(), r.user.id),  # the default: who is behind, first
     "naam": lambda r: (r.user.name.lower(), r.user.id),
     "voortgang": lambda r: (-r.percent, r.user.name.lower()),
     "status": lambda r: (r.progress.status.rank, r.user.name.lower()),
@@ -68,13 +70,30 @@ def team_report(session: Session, course: Course, team: Team, today: date | None
         .where(TeamMembership.team_id == team.id)
     ).all()
     progress = progress_for(session, course, member_ids)
+    active = last_activity(session, member_ids)
     report = TeamReport(team=team, course=course)
     for user, joined_at in members:
         mine = progress.get(user.id) or no_progress(course)
         overdue = bool(team.target_date and team.target_date < today and not mine.completed)
-        report.rows.append(Row(user, joined_at, mine, overdue))
+        report.rows.append(Row(user, joined_at, mine, overdue, active.get(user.id)))
     report.rows.sort(key=SORTS["naam"])
     return report
+
+
+def last_activity(session: Session, user_ids) -> dict[int, datetime]:
+    """When each learner last finished a lesson or handed in a quiz, read from those rows (two queries).
+
+    Derived instead of stored: writing a "last seen" time on every request is what we avoid.
+    """
+    latest: dict[int, datetime] = {}
+    for column, user_column, where in (
+            (LessonProgress.completed_at, LessonProgress.user_id, LessonProgress.user_id.in_(user_ids)),
+            (QuizAttempt.submitted_at, QuizAttempt.user_id, QuizAttempt.user_id.in_(user_ids))):
+        for user_id, at in session.execute(select(user_column, func.max(column)).where(where)
+                                           .group_by(user_column)):
+            if at is not None and (user_id not in latest or at > latest[user_id]):
+                latest[user_id] = at
+    return latest
 
 
 @dataclass(frozen=True)
@@ -126,6 +145,12 @@ class MemberDetail:
     @property
     def lessons(self) -> dict[tuple[str, str], datetime]:
         return self.progress.done
+
+    @property
+    def last_active(self) -> datetime | None:
+        """The latest lesson finished or quiz handed in."""
+        times = [*self.progress.done.values(), *(a.submitted_at for a in self.attempts if a.submitted_at)]
+        return max(times, default=None)
 
     def attempts_for(self, module: Module) -> list[QuizAttempt]:
         return [a for a in self.attempts if a.module_slug == module.slug and a.submitted_at]

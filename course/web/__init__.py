@@ -20,7 +20,7 @@ from sqlalchemy.orm import undefer
 from course.errors import NotFound
 from course.extensions import db, login_manager
 from course.models import User
-from course.text import dutch_date, dutch_hours
+from course.text import dutch_date, dutch_datetime, dutch_hours
 from course.web.helpers import get_course, start_read_only
 
 ERROR_TEXTS = {
@@ -133,6 +133,7 @@ def register(app: Flask) -> None:
                 "links": _layout_links(request.script_root)}
 
     app.add_template_filter(dutch_date, "nl_date")
+    app.add_template_filter(dutch_datetime, "nl_datetime")
 
     app.add_template_filter(dutch_hours, "dutch_hours")
 

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from course import certificates
 from course.extensions import db, limiter
+from course.models import utcnow
 from course.web.forms import ActionForm
 from course.web.helpers import pdf_response, read_only
 
@@ -59,8 +60,8 @@ def verify():
     if len(code) > 40:
         return render_template("certificates/verify.html", code=code[:40], certificate=None, checked=True), 404
     certificate = certificates.find(db.session, code)
-    return render_template("certificates/verify.html", code=code, certificate=certificate, checked=True), (
-        200 if certificate else 404)
+    return render_template("certificates/verify.html", code=code, certificate=certificate, checked=True,
+                           checked_at=utcnow()), (200 if certificate else 404)
 
 
 @bp.get("/verify/<code>")
@@ -68,5 +69,5 @@ def verify():
 @read_only
 def verify_code(code: str):
     certificate = certificates.find(db.session, code[:40])
-    return render_template("certificates/verify.html", code=code[:40], certificate=certificate, checked=True), (
-        200 if certificate else 404)
+    return render_template("certificates/verify.html", code=code[:40], certificate=certificate, checked=True,
+                           checked_at=utcnow()), (200 if certificate else 404)

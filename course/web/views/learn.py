@@ -5,10 +5,11 @@ from markupsafe import Markup
 
 from course.reflections import lesson_state
 
+from course import teams
 from course.web.helpers import get_course
 from course.extensions import db
 from course.web.forms import ActionForm
-from course.progress import course_progress, mark_lesson_done
+from course.progress import completed_lessons, course_progress, mark_lesson_done
 from course.web.shared_pages import render_shared
 from course.web import viewer_flags
 from course.web.helpers import read_only
@@ -34,7 +35,11 @@ def _lesson_or_404(module_slug: str, lesson_slug: str):
 @read_only
 @login_required
 def overview():
-    return render_template("learn/overview.html", course=get_course(), progress=_progress())
+    # A manager lands here too: a card per team says who is behind (an administrator gets a link instead).
+    flags = viewer_flags(current_user)
+    team_cards = teams.team_summaries(db.session, get_course(), teams.managed_teams(db.session, current_user)) \
+        if flags["is_manager"] and not current_user.is_admin else []
+    return render_template("learn/overview.html", course=get_course(), progress=_progress(), team_cards=team_cards)
 
 
 @bp.get("/verder")
@@ -79,14 +84,24 @@ def lesson(module_slug: str, lesson_slug: str):
 @bp.post("/<module_slug>/<lesson_slug>/afgerond")
 @login_required
 def lesson_done(module_slug: str, lesson_slug: str):
+    """Record the lesson as done and open what comes next: the next lesson, the quiz, or the module page."""
     module, lesson = _lesson_or_404(module_slug, lesson_slug)
     if not ActionForm().validate_on_submit():
-        flash("De pagina was verlopen. Klik nog een keer op 'Les afgerond'.", "error")
+        flash("De pagina was verlopen. Klik nog een keer op de knop.", "error")
         return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=lesson.slug))
     mark_lesson_done(db.session, current_user, lesson)
+    done = completed_lessons(db.session, current_user)
+    left = sum((module.slug, other.slug) not in done for other in module.lessons)
     index = module.lessons.index(lesson)
+    if left:
+        flash(f"Les {index + 1} afgerond · nog {left} {'les' if left == 1 else 'lessen'} tot "
+              f"{'de quiz' if module.quiz else 'het einde van de module'}", "success")
     if index + 1 < len(module.lessons):
         following = module.lessons[index + 1]
         return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=following.slug))
-    flash(f"Je hebt alle lessen van '{module.title}' gelezen.", "success")
+    if left == 0 and module.quiz:
+        flash(f"Les {index + 1} afgerond. Je hebt alle lessen van '{module.title}' gelezen: nu de quiz.", "success")
+        return redirect(url_for("quiz.show", module_slug=module.slug))
+    if left == 0:
+        flash(f"Je hebt alle lessen van '{module.title}' gelezen.", "success")
     return redirect(url_for(".module", module_slug=module.slug))

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from course import audit, certificates, teams
+from course.models import utcnow
 from course.progress import Status
 from course.text import slugify
 from course.web.helpers import get_course
@@ -24,7 +25,8 @@ def _log(action: str, team, subject=None, detail: str = "") -> None:
 
 
 def _file_stem(team) -> str:
-    return "team-" + (slugify(team.name) or str(team.id))
+    """The start of an export's file name: the team and today's date, so downloads do not overwrite each other."""
+    return f"team-{slugify(team.name) or team.id}-{utcnow().date().isoformat()}"
 
 
 @bp.get("/")
@@ -43,12 +45,13 @@ def team(team_id: int):
     team = managed_team_or_404(team_id)
     report = teams.team_report(db.session, get_course(), team)
     status, search, sort = request.args.get("status", "alle"), request.args.get("zoek", "")[:100], \
-        request.args.get("sorteer", "naam")
+        request.args.get("sorteer", "te-laat")
     rows = teams.filtered(report, status=status, search=search, sort=sort)
     invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
     return render_template("manage/team.html", team=team, report=report, rows=rows, status=status, search=search,
                            sort=sort, invite_url=invite_url, form=ActionForm(),
                            status_choices=[(s.value, s.label.capitalize()) for s in Status],
+                           not_started=Status.NOT_STARTED,
                            date_form=TargetDateForm(data={"target_date": team.target_date}),
                            managers=teams.managers_of(db.session, team))
 
@@ -88,7 +91,9 @@ def member(team_id: int, user_id: int):
     team = managed_team_or_404(team_id)
     user = teams.member_of(db.session, team, user_id)
     _log("voortgang lid bekeken", team, user)
-    return render_template("manage/member.html", team=team, detail=teams.member_detail(db.session, get_course(), user),
+    detail = teams.member_detail(db.session, get_course(), user)
+    overdue = bool(team.target_date and team.target_date < utcnow().date() and not detail.progress.completed)
+    return render_template("manage/member.html", team=team, detail=detail, overdue=overdue,
                            course=get_course(), manager_view=True)
 
 
@@ -137,6 +142,20 @@ def export_xlsx(team_id: int):
     report = teams.team_report(db.session, get_course(), team)
     return attachment(teams.export_xlsx(report),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{_file_stem(team)}.xlsx")
+
+
+@bp.get("/<int:team_id>/bewijs")
+@login_required
+def evidence(team_id: int):
+    """A printable 'Bewijs van scholing': every member's modules, dates and certificates, for an inspector."""
+    team = managed_team_or_404(team_id)
+    _log("bewijs van scholing bekeken", team)
+    report = teams.team_report(db.session, get_course(), team)
+    by_user: dict[int, list] = {}
+    for found in teams.team_certificates(db.session, team):
+        by_user.setdefault(found.user_id, []).append(found)
+    return render_template("manage/evidence.html", team=team, report=report, certificates=by_user,
+                           today=utcnow())
 
 
 @bp.get("/<int:team_id>/certificaten.zip")

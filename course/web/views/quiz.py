@@ -1,5 +1,5 @@
 """Module quizzes: the quiz page, an attempt, and its result."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from course import attempts
@@ -7,6 +7,7 @@ from course.web.helpers import get_course
 from course.errors import QuizLocked, TamperedAnswers
 from course.extensions import db
 from course.web.forms import ActionForm
+from course.progress import course_progress
 
 bp = Blueprint("quiz", __name__, url_prefix="/cursus/<module_slug>/quiz")
 
@@ -83,9 +84,29 @@ def attempt(module_slug: str, attempt_id: int):
                               "bij 'Mijn certificaten'.", "success")
                     return redirect(url_for(".result", module_slug=module.slug, attempt_id=attempt.id))
     status = 422 if problem or missing else 200
+    questions = attempts.drawn_questions(attempt, module.quiz)
+    answered = len(questions) - len(attempts.unanswered(attempt, module.quiz, answers))
     return render_template("quiz/attempt.html", module=module, quiz=module.quiz, attempt=attempt, form=form,
-                           questions=attempts.drawn_questions(attempt, module.quiz), answers=answers,
+                           questions=questions, answers=answers, answered=answered,
                            missing=missing, problem=problem), status
+
+
+@bp.post("/poging/<int:attempt_id>/opslaan")
+@login_required
+def autosave(module_slug: str, attempt_id: int):
+    """Save the answers as they change (course/static/quiz.js); answer how many questions are answered."""
+    module = _module(module_slug)
+    attempt = _attempt(module, attempt_id)
+    if not ActionForm().validate_on_submit():
+        return jsonify(saved=False, problem="De pagina was verlopen. Laad de pagina opnieuw."), 400
+    try:
+        answers = attempts.read_answers(attempt, module.quiz, request.form.to_dict(flat=False))
+    except TamperedAnswers as error:
+        return jsonify(saved=False, problem=str(error)), 400
+    if not attempt.is_open or not attempts.save_answers(db.session, attempt, answers):
+        return jsonify(saved=False, problem="Deze poging is al ingeleverd."), 409
+    total = len(attempt.draw)
+    return jsonify(saved=True, answered=total - len(attempts.unanswered(attempt, module.quiz, answers)), total=total)
 
 
 @bp.get("/poging/<int:attempt_id>/uitslag")
@@ -95,6 +116,11 @@ def result(module_slug: str, attempt_id: int):
     attempt = _attempt(module, attempt_id)
     if attempt.is_open:
         return redirect(url_for(".attempt", module_slug=module.slug, attempt_id=attempt.id))
+    items = attempts.review(attempt)
+    course = get_course()
+    following = course.modules.index(module) + 1
     return render_template("quiz/result.html", module=module, quiz=module.quiz, attempt=attempt, form=ActionForm(),
-                           items=attempts.review(attempt),
-                           completion=attempts.completion_for(db.session, current_user, module))
+                           items=items, reread=attempts.lessons_to_reread(items, module),
+                           completion=attempts.completion_for(db.session, current_user, module),
+                           progress=course_progress(db.session, course, current_user).for_module(module.slug),
+                           next_module=course.modules[following] if following < len(course.modules) else None)
