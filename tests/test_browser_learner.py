@@ -29,7 +29,7 @@ def walk(page, a11y, live_server):
     page.get_by_role("button", name=re.compile(r"^Klaar, naar les 2: ")).click()
     a11y.check()
     expect(page.get_by_text("Les 2 van 3")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Les 1 afgerond · nog 2 lessen tot de quiz")
+    expect(page.locator(".flashes")).to_contain_text("Les 1 afgerond · nog 2 lessen tot de quiz")
     page.get_by_role("button", name=re.compile(r"^Klaar, naar les 3: ")).click()
     a11y.check()
     expect(page.get_by_text("Les 3 van 3")).to_be_visible()
