@@ -116,7 +116,7 @@ def test_practice_from_reflection_to_verified_praktijkverklaring(page, a11y, liv
     expect(manager.locator(".practice-state").first).to_have_text("Praktijk: afgetekend")
     expect(manager.get_by_text("Kind A viel")).to_have_count(0)
     with manager.expect_download() as info:
-        manager.get_by_role("link", name="Download CSV (Excel)").click()
+        manager.get_by_role("link", name="Download als CSV-bestand").click()
     with open(info.value.path(), encoding="utf-8-sig") as handle:
         csv = handle.read()
     assert "afgetekend" in csv and "Kind A" not in csv
