@@ -66,12 +66,7 @@ def appoint_manager(session: Session, actor: User | None, team: Team, user: User
 
 def revoke_manager(session: Session, actor: User, team: Team, user: User) -> None:
     """Take away a manager's role for a team (audited); NotFound if they were not its manager."""
-    row = session.scalar(select(TeamManager).where(TeamManager.team_id == team.id, TeamManager.user_id == user.id))
-    if row is None:
-        raise NotFound()
-    session.delete(row)
-    record_audit(session, actor, "leidinggevende ingetrokken", team=team, subject=user)
-    session.commit()
+    _remove_role(session, actor, team, user, TeamManager, "leidinggevende ingetrokken")
 
 
 def managers_of(session: Session, team: Team) -> list[User]:
@@ -118,12 +113,7 @@ def appoint_coach(session: Session, actor: User | None, team: Team, user: User, 
 
 def revoke_coach(session: Session, actor: User, team: Team, user: User) -> None:
     """Take the coach role away; hand-ins waiting for review stay waiting, for another coach of the team."""
-    row = session.scalar(select(TeamCoach).where(TeamCoach.team_id == team.id, TeamCoach.user_id == user.id))
-    if row is None:
-        raise NotFound()
-    session.delete(row)
-    record_audit(session, actor, "coach ingetrokken", team=team, subject=user)
-    session.commit()
+    _remove_role(session, actor, team, user, TeamCoach, "coach ingetrokken")
 
 
 def coaches_of(session: Session, team: Team) -> list[tuple[User, str]]:
@@ -131,3 +121,13 @@ def coaches_of(session: Session, team: Team) -> list[tuple[User, str]]:
     return [(user, role) for user, role in session.execute(
         select(User, TeamCoach.role).join(TeamCoach, TeamCoach.user_id == User.id)
         .where(TeamCoach.team_id == team.id).order_by(User.name))]
+
+
+def _remove_role(session: Session, actor: User, team: Team, user: User, role_model, action: str) -> None:
+    """Delete a team role row (manager or coach) with its audit entry; NotFound if the user does not have it."""
+    row = session.scalar(select(role_model).where(role_model.team_id == team.id, role_model.user_id == user.id))
+    if row is None:
+        raise NotFound()
+    session.delete(row)
+    record_audit(session, actor, action, team=team, subject=user)
+    session.commit()
