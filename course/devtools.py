@@ -42,7 +42,7 @@ class PostgresCluster:
     """A throwaway PostgreSQL cluster on a free loopback port; remove() stops it and deletes its files."""
 
     def __init__(self, *settings: str, fsync: bool = False):
-        if PG_BIN is None:
+        if PG_BIN is None or not (Path(PG_BIN) / "initdb").exists():
             raise FileNotFoundError("PostgreSQL (initdb, pg_ctl; apt-get install postgresql, or set PG_BIN)")
         self.bin = Path(PG_BIN)
         self.dir = Path(tempfile.mkdtemp(prefix="vg-pg."))
