@@ -514,3 +514,14 @@ def pass_quiz(page, a11y):
                 q.get_by_label(label).select_option(pos)
     page.get_by_role("button", name="Inleveren").click()
     a11y.check()
+
+
+def browser_login(page, check, base: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the login page in the browser, checking both pages with axe."""
+    page.goto(base + "/inloggen")
+    check.check()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
+    check.check()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import complete_module
+from conftest import browser_login, complete_module
 
 pytestmark = pytest.mark.browser
 
@@ -85,12 +85,7 @@ def test_error_summary_links_to_its_fields_which_show_red(page, a11y, live_serve
 
 def test_controls_take_the_brand_colour_and_delete_looks_destructive(page, a11y, live_server, make_user):
     make_user(name="Bram", email="bram@voorbeeld.nl")
-    page.goto(live_server + "/inloggen")
-    a11y.check()
-    page.get_by_label("E-mailadres").fill("bram@voorbeeld.nl")
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
-    page.get_by_role("button", name="Inloggen").click()
-    a11y.check()
+    browser_login(page, a11y, live_server, "bram@voorbeeld.nl")
     page.goto(live_server + "/account/verwijderen")
     a11y.check()
     box = page.get_by_role("checkbox")

@@ -4,6 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from conftest import browser_login
+
 pytestmark = pytest.mark.browser
 
 
@@ -137,12 +139,7 @@ def test_other_pages_pass_axe(page, a11y, live_server, make_user):
 
 def test_a_glossary_term_opens_in_place(page, a11y, live_server, make_user):
     make_user(name="Bram", email="bram@voorbeeld.nl")
-    page.goto(live_server + "/inloggen")
-    a11y.check()
-    page.get_by_label("E-mailadres").fill("bram@voorbeeld.nl")
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
-    page.get_by_role("button", name="Inloggen").click()
-    a11y.check()
+    browser_login(page, a11y, live_server, "bram@voorbeeld.nl")
     page.goto(live_server + "/cursus/eerste-module/les-1")
     a11y.check()
     term = page.locator("article").get_by_role("link", name="sensitiviteit", exact=True)

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from course import teams
 from course.extensions import db
 from course.models import Organisation, User
-from conftest import A11y, pass_quiz
+from conftest import A11y, browser_login, pass_quiz
 
 pytestmark = pytest.mark.browser
 
@@ -28,12 +28,7 @@ def team_with_manager(app, make_user):
 
 
 def login(page, check, base, email):
-    page.goto(base + "/inloggen")
-    check.check()
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
-    page.get_by_role("button", name="Inloggen").click()
-    check.check()
+    browser_login(page, check, base, email)
 
 
 def test_invite_join_complete_and_see_it(browser, live_server, team_with_manager):

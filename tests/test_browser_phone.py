@@ -8,7 +8,7 @@ from course import accounts, certificates
 from course.extensions import db
 from course.models import User
 from course.progress import mark_lesson_done
-from conftest import complete_module
+from conftest import browser_login, complete_module
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +27,7 @@ def learner_at_quiz_2(app, make_user):
 
 
 def login(page, a11y, live_server):
-    page.goto(live_server + "/inloggen")
-    a11y.check()
-    page.get_by_label("E-mailadres").fill("zoe@voorbeeld.nl")
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
-    page.get_by_role("button", name="Inloggen").click()
-    a11y.check()
+    browser_login(page, a11y, live_server, "zoe@voorbeeld.nl")
 
 
 def open_question(page, text):

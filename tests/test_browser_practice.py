@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from course import teams
 from course.extensions import db
 from course.models import Team, User
-from conftest import A11y
+from conftest import A11y, browser_login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "een-lang-wachtwoord"
@@ -27,12 +27,7 @@ def people(app, make_user, make_team):
 
 
 def login(page, check, live_server, email):
-    page.goto(live_server + "/inloggen")
-    check.check()
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    check.check()
+    browser_login(page, check, live_server, email)
 
 
 def test_practice_from_reflection_to_verified_praktijkverklaring(page, a11y, live_server, people, browser):

@@ -8,6 +8,8 @@ from course.extensions import db
 from course import progress as progress_domain
 from course.models import User
 
+from conftest import browser_login
+
 pytestmark = pytest.mark.browser
 
 RIGHT_SINGLE = {"Welke stijl past hierbij?": "Vermijdend", "Wie classificeert gehechtheid?": "Een getrainde professional"}
@@ -135,13 +137,7 @@ def test_quiz_keyboard_fail_then_pass(page, a11y, live_server, ready_learner):
 
 
 def login(page, a11y, live_server, email="bram@voorbeeld.nl"):
-    page.goto(live_server + "/inloggen")
-    a11y.check()
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Inloggen").click()
-    a11y.check()
+    browser_login(page, a11y, live_server, email)
 
 
 def test_an_answer_survives_leaving_the_quiz_page(page, a11y, live_server, ready_learner):

@@ -185,7 +185,6 @@ def test_retention_erases_old_texts_but_keeps_the_state(app, setup, runner):
 
 def test_deleting_the_account_removes_reflections_and_hand_ins_and_keeps_the_verklaring(client, auth, app, setup):
     code = review(app, setup["coach"], hand_in(app, setup["learner"]), sign_off=True)
-    waiting_module_free = hand_in  # noqa: F841 (one module only in the fixture: the signed one)
     auth.login("leerling@voorbeeld.nl")
     page = client.get(f"/cursus/{MODULE}/les-1").get_data(as_text=True)
     client.post(f"/cursus/{MODULE}/les-1/reflectie", json={"text": "Privé"}, headers={"X-CSRFToken": csrf_token(page)})
