@@ -157,7 +157,7 @@ def export_data(session: Session, user: User) -> dict:
                              for c in session.scalars(select(ModuleCompletion)
                                                       .where(ModuleCompletion.user_id == user.id))],
         "certificaten": [{"code": c.code, "titel": c.title, "naam_op_certificaat": c.name, "uren": c.hours,
-                          "uitgegeven": when(c.issued_at), "ingetrokken": when(c.revoked_at)}
+                          "waarvan_uren_praktijk": c.practice_hours, "uitgegeven": when(c.issued_at), "ingetrokken": when(c.revoked_at)}
                          for c in session.scalars(select(Certificate).where(Certificate.user_id == user.id))],
         "teams": [{"team": t.name, "organisatie": t.organisation.name, "lid_sinds": when(m.joined_at)}
                   for m, t in session.execute(select(TeamMembership, Team).join(Team)

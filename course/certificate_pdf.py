@@ -16,9 +16,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
-from course.catalog.model import study_text
+from course.catalog.model import PRACTICE_NOTE, frozen_study_text
 from course.models import Certificate
-from course.text import dutch_date, dutch_hours, slugify
+from course.text import dutch_date, slugify
 
 
 FONT_CANDIDATES = [
@@ -74,14 +74,20 @@ class CertificateData:
     @property
     def lines(self) -> tuple[str, str, str, str]:
         """What, study load, date, and who issued or signed: the lines under the title."""
+        load = f"Studiebelasting: {frozen_study_text(self.hours, self.practice_hours)}"
         if self.signer:
             return ("heeft in de eigen praktijk deze opdracht uitgevoerd, uit de online cursus Veilige Gehechtheid:",
-                    f"Studiebelasting: {study_text(self.hours, self.practice_hours or 0)}",
-                    f"Afgetekend op {dutch_date(self.issued_at)} door {self.signer}", f"Uitgegeven door: {self.issuer}")
+                    load, f"Afgetekend op {dutch_date(self.issued_at)} door {self.signer}", f"Uitgegeven door: {self.issuer}")
         return ("met goed gevolg de volledige online cursus heeft afgerond:" if self.is_course else
                 "met goed gevolg heeft afgerond, uit de online cursus Veilige Gehechtheid:",
-                f"Studiebelasting: {dutch_hours(self.hours)} uur", f"Datum van uitgifte: {dutch_date(self.issued_at)}",
-                f"Uitgegeven door: {self.issuer}")
+                load, f"Datum van uitgifte: {dutch_date(self.issued_at)}", f"Uitgegeven door: {self.issuer}")
+
+    @property
+    def note(self) -> str:
+        """Under a module or course certificate whose load has a practice part: that part is proven apart."""
+        if self.signer or not self.practice_hours:
+            return ""
+        return PRACTICE_NOTE
 
 
 def _fit(text: str, font: str, size: float, max_width: float) -> float:
@@ -133,6 +139,9 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
     for offset, line in ((340, load), (362, when), (384, issuer)):
         c.setFont(regular, _fit(line, regular, 14, width - 160))
         c.drawCentredString(middle, height - offset, line)
+    if data.note:
+        c.setFont(regular, 11)
+        c.drawCentredString(middle, height - 408, data.note)
 
     url = verify_url(base_url, data.code)
     qr = segno.make(url, error="m")

@@ -39,10 +39,11 @@ def module_goals(module: Module) -> list[str]:
     return list(dict.fromkeys(goal for lesson in module.lessons for goal in lesson.goals))
 
 
-def _issue(session: Session, user: User, scope: str, title: str, hours: float, issuer: str,
+def _issue(session: Session, user: User, scope: str, title: str, hours: tuple[float, float], issuer: str,
            when: datetime, goals: list[str] | None = None) -> Certificate:
+    total, practice = hours  # frozen: a later change of the catalog's hours leaves this certificate as it is
     certificate = Certificate(code=new_code(), user_id=user.id, scope=scope, name=user.name, title=title,
-                              hours=hours, issuer=issuer, issued_at=when, goals=goals)
+                              hours=total, practice_hours=practice, issuer=issuer, issued_at=when, goals=goals)
     session.add(certificate)
     return certificate
 
@@ -54,12 +55,13 @@ def issue_for_completion(session: Session, course: Course, user: User, module: M
     Called in the same transaction as the ModuleCompletion row, so both land or neither does;
     the partial unique index turns a racing second issue into an IntegrityError.
     """
-    issued = [_issue(session, user, module.slug, f"Module {module.number}: {module.title}", module.study_hours,
-                     issuer, when, module_goals(module))]
+    issued = [_issue(session, user, module.slug, f"Module {module.number}: {module.title}",
+                     (module.total_hours, module.practice_hours), issuer, when, module_goals(module))]
     session.flush()
     completed = set(session.scalars(select(ModuleCompletion.module_slug).where(ModuleCompletion.user_id == user.id)))
     if all(m.slug in completed for m in course.modules):
-        issued.append(_issue(session, user, Certificate.COURSE_SCOPE, course.title, course.study_hours, issuer, when))
+        issued.append(_issue(session, user, Certificate.COURSE_SCOPE, course.title,
+                             (course.total_hours, course.practice_hours), issuer, when))
     return issued
 
 

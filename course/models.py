@@ -8,6 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, exists, text
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from course.catalog.model import PRACTICE_NOTE, frozen_study_text
 from course.extensions import db
 from course.models_records import Location, MailPreference, SentMail  # noqa: F401  (same metadata, own file)
 
@@ -152,7 +153,8 @@ class Certificate(db.Model):
     goals: Mapped[list | None] = mapped_column(JSON, default=None)
     # A praktijkverklaring's coach, "name, role", frozen at sign-off; NULL on module and course certificates.
     signer: Mapped[str | None] = mapped_column(String(200), default=None)
-    practice_hours: Mapped[float | None] = mapped_column(default=None)  # of `hours`, on a praktijkverklaring
+    # Of `hours`, the part on the floor (frozen at issue); NULL on certificates issued before it was recorded.
+    practice_hours: Mapped[float | None] = mapped_column(default=None)
 
     COURSE_SCOPE = "cursus"
 
@@ -167,6 +169,16 @@ class Certificate(db.Model):
     @property
     def is_practice(self) -> bool:
         return self.signer is not None
+
+    @property
+    def study_text(self) -> str:
+        """The study load as frozen at issue ('ongeveer 2,75 uur studie, waarvan 1 uur in de praktijk')."""
+        return frozen_study_text(self.hours, self.practice_hours)
+
+    @property
+    def practice_note(self) -> str:
+        """On a module or course certificate with a practice part: that the part is signed off apart."""
+        return PRACTICE_NOTE if self.practice_hours and not self.is_practice else ""
 
 
 # The kinds of organisation that buy the course, with how they are named on screen.

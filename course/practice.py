@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from course import certificates
 from course.audit import record as record_audit
 from course.catalog import Module
-from course.catalog.model import hours
 from course.errors import NotFound, PracticeProblem
 from course.models import Certificate, PracticeSubmission, Team, TeamCoach, TeamMembership, User, utcnow
 from course.teams.access import coach_of_member
@@ -148,10 +147,9 @@ def review(session: Session, coach: User, module: Module, submission_id: int, *,
                               "opgeslagen; hij staat nog hieronder.")
     issued = None
     if sign_off:
-        module_hours, practice_hours = hours(module.minutes + module.practice_minutes), hours(module.practice_minutes)
         issued = Certificate(code=certificates.new_code(), user_id=learner.id, scope=scope(module), name=learner.name,
                              title=f"Praktijkopdracht module {module.number}: {module.assignment.title}",
-                             hours=module_hours, practice_hours=practice_hours, issuer=issuer,
+                             hours=module.total_hours, practice_hours=module.practice_hours, issuer=issuer,
                              signer=f"{coach.name}, {role.lower()}", issued_at=when)
         session.add(issued)
     record_audit(session, coach, "praktijkopdracht afgetekend" if sign_off else "herziening gevraagd",

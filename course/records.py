@@ -2,9 +2,10 @@
 
 For the yearly opleidingsplan (cao Kinderopvang) and the personnel file. A row is a learner and a
 module whose study ran during the period (started before its end, not completed before its start).
-Its hours count in the period it was completed in: the module's screen study load, plus practice hours
-once practice assignments exist (PRACTICE_HOURS: 0 until then, and the praktijkverklaring columns stay
-empty). Fixed number of queries, whatever the number of learners.
+Its screen hours count in the period it was completed in, its practice hours (with the praktijkverklaring's
+code) in the period the practice was signed off in; both from the catalog (Module.screen_hours and
+practice_hours), so a learner who did everything adds up to the course's study load. Fixed number of
+queries, whatever the number of learners.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from course.certificates import verify_url
 from course.models import (Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
                            TeamMembership, User)
 from course.models_records import Location
+from course.practice import scope as practice_scope
 from course.text import dutch_date
 
 
@@ -70,7 +72,7 @@ class RecordRow:
     quiz_score: float | None
     certificate_code: str
     certificate_url: str
-    practice_code: str = ""   # praktijkverklaring: filled in once practice sign-off exists
+    practice_code: str = ""   # the praktijkverklaring, when signed off in the period
     practice_url: str = ""
 
     @property
@@ -109,9 +111,6 @@ class TrainingRecord:
         return [r for r in self.rows if r.user_id == user_id]
 
 
-PRACTICE_HOURS = 0.0
-
-
 def members_in(session: Session, organisation: Organisation, team_ids: list[int] | None,
                location_id: int | None = None) -> list[Member]:
     """The organisation's team members (in these teams, at this location); each learner once, in their first team."""
@@ -141,7 +140,7 @@ def training_record(session: Session, course: Course, organisation: Organisation
     chunks = [ids[i:i + 900] for i in range(0, len(ids), 900)]  # stays under SQLite's parameter limit
     starts: dict[tuple[int, str], datetime] = {}
     completions: dict[tuple[int, str], tuple[datetime, float | None]] = {}
-    codes: dict[tuple[int, str], str] = {}
+    codes: dict[tuple[int, str], tuple[str, datetime]] = {}  # (user, scope): (code, issued at)
     for chunk in chunks:
         for user_id, slug, at in session.execute(
                 select(LessonProgress.user_id, LessonProgress.module_slug, func.min(LessonProgress.completed_at))
@@ -152,10 +151,10 @@ def training_record(session: Session, course: Course, organisation: Organisation
                        QuizAttempt.score).outerjoin(QuizAttempt, QuizAttempt.id == ModuleCompletion.attempt_id)
                 .where(ModuleCompletion.user_id.in_(chunk))):
             completions[(user_id, slug)] = (at, score)
-        for user_id, scope, code in session.execute(
-                select(Certificate.user_id, Certificate.scope, Certificate.code)
+        for user_id, scope, code, at in session.execute(
+                select(Certificate.user_id, Certificate.scope, Certificate.code, Certificate.issued_at)
                 .where(Certificate.user_id.in_(chunk), Certificate.revoked_at.is_(None))):
-            codes[(user_id, scope)] = code
+            codes[(user_id, scope)] = (code, at)
     for member in members:
         for module in course.modules:
             key = (member.user_id, module.slug)
@@ -163,15 +162,19 @@ def training_record(session: Session, course: Course, organisation: Organisation
             done_at, score = completions.get(key, (None, None))
             started_day = (started or done_at).date() if (started or done_at) else None
             done_day = done_at.date() if done_at else None
-            if started_day is None or started_day > period.end or (done_day and done_day < period.start):
+            practice_code, signed_at = codes.get((member.user_id, practice_scope(module)), ("", None))
+            signed = period.holds(signed_at.date() if signed_at else None)
+            if not signed and (started_day is None or started_day > period.end or (done_day and done_day < period.start)):
                 continue
             in_period = period.holds(done_day)
-            code = codes.get(key, "") if in_period else ""
+            code = codes.get(key, ("",))[0] if in_period else ""
+            practice_code = practice_code if signed else ""
             record.rows.append(RecordRow(
                 member.user_id, member.name, member.email, member.team_id, member.team, member.location,
                 member.lrk_number, module.number, module.title, started_day, done_day if in_period else None,
-                module.study_hours if in_period else 0.0, PRACTICE_HOURS, score if in_period else None, code,
-                verify_url(base_url, code) if code else ""))
+                module.screen_hours if in_period else 0.0, module.practice_hours if signed else 0.0,
+                score if in_period else None, code, verify_url(base_url, code) if code else "",
+                practice_code, verify_url(base_url, practice_code) if practice_code else ""))
     return record
 
 

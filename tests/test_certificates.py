@@ -77,7 +77,7 @@ def test_completing_all_modules_issues_the_course_certificate(app, anouk):
     assert only_certificate(app, "cursus") is None
     complete_module(app, anouk, "tweede-module")
     course_cert = only_certificate(app, "cursus")
-    assert course_cert.title == "Testcursus" and course_cert.hours == 1
+    assert course_cert.title == "Testcursus" and (course_cert.hours, course_cert.practice_hours) == (2.25, 1)
     assert count(app, Certificate) == 3
 
 

@@ -44,7 +44,7 @@ def test_record_rows_hours_and_codes(app, org_world):
         [row] = record.rows
         module = app.extensions["course"].modules[0]
         assert (row.name, row.location, row.lrk_number) == ("Anouk Jansen", "Locatie Noord", "123456789012")
-        assert row.completed == date.today() and row.screen_hours == module.study_hours and row.practice_hours == 0
+        assert row.completed == date.today() and row.screen_hours == module.screen_hours and row.practice_hours == 0
         assert row.certificate_code and row.certificate_url.endswith("/verify/" + row.certificate_code)
         assert row.quiz_score == 100
         last_year = records.training_record(db.session, app.extensions["course"], organisation,

@@ -33,6 +33,17 @@ def read_yaml(path: Path, problems: list[str], line_offset: int = 0, text: str |
     return None
 
 
+def key_line(path: Path, key: str) -> int | None:
+    """The file line a top-level key of a YAML mapping stands on (for problems about its value), or None."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == key), None)
+
+
 def text_field(data: Mapping, key: str, path: Path, problems: list[str]) -> str:
     """A required text field, stripped; '' after adding a problem when it is missing or empty."""
     value = data.get(key) if isinstance(data, Mapping) else None

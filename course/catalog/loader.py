@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from course.catalog.model import Course, Lesson, Module, Page, Term
 from course.text import SLUG_RE, slugify
-from course.catalog.files import ContentError, read_yaml, split_front_matter, text_field
+from course.catalog.files import ContentError, key_line, read_yaml, split_front_matter, text_field
 from course.catalog.quizfile import MIN_ITEMS_PER_LESSON, load_quiz
 from course.catalog.assignment import FILENAME as ASSIGNMENT_FILE, load_assignment
 
@@ -71,20 +71,29 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path, *,
     pages = _load_pages(content_dir / "pages", problems)
     title = text_field(course_data, "title", content_dir / "course.yml", problems)
     summary = text_field(course_data, "summary", content_dir / "course.yml", problems)
-    hours = course_data.get("study_hours", 0)
-    if not isinstance(hours, (int, float)) or hours <= 0:
-        problems.append(f"{content_dir / 'course.yml'}: 'study_hours' moet een positief getal zijn")
-        hours = 0
+    course = Course(title=title, summary_html=render_markdown(summary), modules=tuple(modules), terms=terms,
+                    pages=pages)
+    if "study_hours" in course_data and not problems:
+        _check_stated_hours(content_dir / "course.yml", course_data["study_hours"], course, problems)
     if problems:
         raise ContentError(problems)
-    return Course(
-        title=title,
-        summary_html=render_markdown(summary),
-        study_hours=hours,
-        modules=tuple(modules),
-        terms=terms,
-        pages=pages,
-    )
+    return course
+
+
+# How far a study load stated in course.yml may be from the computed one: the quarter hour everything is rounded to.
+STATED_HOURS_TOLERANCE = 0.25
+
+
+def _check_stated_hours(path: Path, stated, course: Course, problems: list[str]) -> None:
+    """A study load stated in course.yml must agree with the one computed from the modules (it is never used)."""
+    where = f"{path}:{key_line(path, 'study_hours') or 1}"
+    if not isinstance(stated, (int, float)) or isinstance(stated, bool):
+        problems.append(f"{where}: 'study_hours' moet een getal zijn (of laat het weg)")
+    elif abs(stated - course.total_hours) > STATED_HOURS_TOLERANCE:
+        problems.append(
+            f"{where}: 'study_hours' is {stated:g}, maar de modules tellen op tot {course.total_hours:g} uur "
+            f"({course.screen_hours:g} uur lessen en quizzen, {course.practice_hours:g} uur praktijkopdrachten). "
+            "Pas het getal aan of laat het weg: de studietijd wordt uit de lessen, quizzen en opdrachten berekend.")
 
 
 def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems: list[str],
@@ -228,4 +237,6 @@ def describe(course: Course) -> str:
         "lessen": len(course.lessons),
         "quizvragen": sum(len(q.questions) for q in quizzes),
         "minuten": course.minutes,
+        "minuten_praktijk": course.practice_minutes,
+        "studietijd": course.study_text,
     }, ensure_ascii=False)

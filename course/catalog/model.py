@@ -11,7 +11,11 @@ from course.catalog.questions import Question
 
 
 def hours(minutes: int) -> float:
-    """Minutes as hours, rounded to a quarter hour."""
+    """Minutes as hours, rounded to a quarter hour.
+
+    The one rounding of the study load: a module's screen and practice hours are each rounded, its total
+    is their sum, and the course's figures are the sums of its modules', so every figure shown adds up.
+    """
     return round(minutes / 15) / 4
 
 
@@ -21,6 +25,19 @@ def study_text(total_hours: float, practice_hours: float) -> str:
         return f"{value:g}".replace(".", ",")
     text = f"ongeveer {dutch(total_hours)} uur studie"
     return text + (f", waarvan {dutch(practice_hours)} uur in de praktijk" if practice_hours else "")
+
+
+# Under a module or course certificate whose study load has a practice part: the certificate is earned with
+# the quizzes, the practice is proven on its own (what a manager or inspector needs to know reading it).
+PRACTICE_NOTE = "Het praktijkdeel tekent een coach apart af, met een praktijkverklaring."
+
+
+def frozen_study_text(total_hours: float, practice_hours: float | None) -> str:
+    """A certificate's study load as frozen at issue: the one wording, or '1,75 uur' on certificates issued
+    before the practice part was recorded (practice_hours None), which keep what they said."""
+    if practice_hours is None:
+        return f"{total_hours:g} uur".replace(".", ",")
+    return study_text(total_hours, practice_hours)
 
 
 @dataclass(frozen=True)
@@ -68,21 +85,33 @@ class Module:
 
     @property
     def minutes(self) -> int:
+        """Screen time: the lessons and the quiz."""
         return self.lesson_minutes + (self.quiz.minutes if self.quiz else 0)
 
     @property
-    def study_hours(self) -> float:
-        """Screen time (lessons and quiz) in hours, rounded to a quarter hour: the module certificate's hours."""
-        return hours(self.minutes)
-
-    @property
     def practice_minutes(self) -> int:
+        """Time on the floor: the assignment's stated time (0 without an assignment)."""
         return self.assignment.minutes if self.assignment else 0
 
     @property
+    def screen_hours(self) -> float:
+        """Screen time in hours, rounded to a quarter hour."""
+        return hours(self.minutes)
+
+    @property
+    def practice_hours(self) -> float:
+        """Time on the floor in hours, rounded to a quarter hour."""
+        return hours(self.practice_minutes)
+
+    @property
+    def total_hours(self) -> float:
+        """The module's whole study load: screen hours plus practice hours (the parts add up, as shown)."""
+        return self.screen_hours + self.practice_hours
+
+    @property
     def study_text(self) -> str:
-        """Screen time and time on the floor together, with the practice part named."""
-        return study_text(hours(self.minutes + self.practice_minutes), hours(self.practice_minutes))
+        """'ongeveer 2,75 uur studie, waarvan 1 uur in de praktijk'."""
+        return study_text(self.total_hours, self.practice_hours)
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -107,7 +136,6 @@ class Page:
 class Course:
     title: str
     summary_html: Markup
-    study_hours: float
     modules: tuple[Module, ...]
     terms: tuple[Term, ...] = ()
     pages: tuple[Page, ...] = field(default=())
@@ -136,5 +164,18 @@ class Course:
         return sum(m.practice_minutes for m in self.modules)
 
     @property
+    def screen_hours(self) -> float:
+        return sum(m.screen_hours for m in self.modules)
+
+    @property
+    def practice_hours(self) -> float:
+        return sum(m.practice_hours for m in self.modules)
+
+    @property
+    def total_hours(self) -> float:
+        """The course's study load: the sum of its modules' (so a learner's record adds up to it)."""
+        return sum(m.total_hours for m in self.modules)
+
+    @property
     def study_text(self) -> str:
-        return study_text(hours(self.minutes + self.practice_minutes), hours(self.practice_minutes))
+        return study_text(self.total_hours, self.practice_hours)
