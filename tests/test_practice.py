@@ -10,8 +10,8 @@ from sqlalchemy import select
 from course import practice, teams
 from course.errors import PracticeProblem
 from course.extensions import db
-from course.models import Certificate, PracticeSubmission, Reflection, Team, User, utcnow
-from conftest import csrf_token, post_form
+from course.models import AuditEvent, Certificate, PracticeSubmission, Reflection, Team, User, utcnow
+from conftest import AuthActions, at_once, csrf_token, post_form
 
 MODULE = "eerste-module"
 ANSWERS = {"momenten": "Kind A viel en kwam naar mij toe.", "leerpunt": "Ik ga eerder door de knieën."}
@@ -121,6 +121,37 @@ def test_revision_then_sign_off_once_and_pdf_reads_back(client, auth, app, setup
     assert code in text and "waarvan 1 uur in de praktijk" in text
     verify = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "Geldige praktijkverklaring" in verify and "Coach Carla" in verify
+
+
+def test_two_coaches_signing_off_at_the_same_moment_sign_off_once(app, setup, make_user):
+    second = make_user(name="Coach Dirk", email="coach-2@voorbeeld.nl")
+    with app.app_context():
+        teams.appoint_coach(db.session, None, db.session.get(Team, setup["team_a"]), db.session.get(User, second))
+    submission = hand_in(app, setup["learner"])
+    opened = []
+    for email in ("coach@voorbeeld.nl", "coach-2@voorbeeld.nl"):  # each coach on their own client, the form open
+        client = app.test_client()
+        AuthActions(client).login(email)
+        opened.append((client, email, csrf_token(client.get(f"/coach/inleveringen/{submission}").get_data(as_text=True))))
+    forms = iter(opened)
+
+    def sign_off(client, email, token):
+        response = client.post(f"/coach/inleveringen/{submission}", data={
+            "csrf_token": token, "feedback": f"Feedback van {email}", "sign_off": "Aftekenen"})
+        return email, response.status_code, response.get_data(as_text=True)
+
+    results = at_once(app, lambda: next(forms), sign_off)
+    assert sorted(status for _, status, _ in results) == [302, 422]
+    [(winner, _, _)] = [r for r in results if r[1] == 302]
+    [(loser, _, html)] = [r for r in results if r[1] == 422]
+    assert "Deze inlevering is al beoordeeld, misschien door een andere coach" in html
+    assert f"Feedback van {loser}" in html  # the loser's text is not lost
+    with app.app_context():
+        assert len(db.session.scalars(select(Certificate).where(Certificate.signer.is_not(None))).all()) == 1
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("praktijkopdracht%"))).all()
+        assert sorted(actions) == ["praktijkopdracht afgetekend", "praktijkopdracht ingeleverd"]
+        row = db.session.get(PracticeSubmission, submission)
+        assert row.status == "afgetekend" and row.feedback == f"Feedback van {winner}"
 
 
 def test_coach_of_another_team_and_manager_and_admin_get_404(client, auth, app, setup, make_user):
