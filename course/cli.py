@@ -274,8 +274,10 @@ def practice_purge():
     """Wis de teksten van inleveringen waarvan de bewaartermijn voorbij is (voor een dagelijkse timer)."""
     from course import practice
     days = current_app.config["PRACTICE_RETENTION_DAYS"]
-    count = practice.purge_expired(db.session, days)
-    click.echo(f"{count} inlevering(en) gewist (beoordeeld meer dan {days} dagen geleden).")
+    purged = practice.purge_expired(db.session, days)
+    click.echo(f"{purged.reviewed} beoordeelde inlevering(en) gewist (beoordeeld meer dan {days} dagen geleden); "
+               f"{purged.expired} nooit beoordeelde inlevering(en) verlopen en gewist (ingeleverd meer dan {days} "
+               "dagen geleden).")
 
 
 def register(app: Flask) -> None:

@@ -286,7 +286,7 @@ class PracticeSubmission(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     module_slug: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="ingeleverd")  # ingeleverd, herzien, afgetekend
+    status: Mapped[str] = mapped_column(String(20), default="ingeleverd")  # ingeleverd, herzien, afgetekend, verlopen
     answers: Mapped[dict] = mapped_column(JSON, default=dict)  # {field id: text}; emptied after the retention
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)

@@ -24,7 +24,10 @@ from course.teams.access import coach_of_member
 MAX_FIELD_LENGTH = 3000
 MAX_FEEDBACK_LENGTH = 3000
 WAITING, REVISION, SIGNED = "ingeleverd", "herzien", "afgetekend"
+EXPIRED = "verlopen"  # waited for review longer than the retention period: texts erased, the learner may hand in again
 SCOPE_PREFIX = "praktijk-"
+EXPIRED_MESSAGE = ("Deze inlevering wachtte langer dan de bewaartermijn op een coach; de teksten zijn gewist. "
+                   "De cursist kan de opdracht opnieuw inleveren.")
 
 
 class PracticeState(Enum):
@@ -143,6 +146,8 @@ def review(session: Session, coach: User, module: Module, submission_id: int, *,
         .execution_options(synchronize_session=False)).rowcount
     if not changed:
         session.rollback()
+        if session.scalar(select(PracticeSubmission.status).where(PracticeSubmission.id == submission.id)) == EXPIRED:
+            raise PracticeProblem(EXPIRED_MESSAGE)
         raise PracticeProblem("Deze inlevering is al beoordeeld, misschien door een andere coach. Je feedback is niet "
                               "opgeslagen; hij staat nog hieronder.")
     issued = None
@@ -163,12 +168,29 @@ def review(session: Session, coach: User, module: Module, submission_id: int, *,
     return issued
 
 
-def purge_expired(session: Session, days: int, now: datetime | None = None) -> int:
-    """Erase the texts of hand-ins reviewed more than `days` ago; the state and dates stay. Returns how many."""
+@dataclass(frozen=True)
+class Purged:
+    reviewed: int  # reviewed more than the retention period ago: texts erased, state kept
+    expired: int   # waited for review longer than that: texts erased, no longer waiting (EXPIRED)
+
+
+def purge_expired(session: Session, days: int, now: datetime | None = None) -> Purged:
+    """Erase the texts of hand-ins older than the retention period, in one transaction; dates stay.
+
+    Reviewed ones (revision asked, signed off) count from the review; ones still waiting from the hand-in,
+    and become EXPIRED: no coach sees them any more and the learner may hand in again. The same holds for
+    learners who left their team or never had one: the clock runs from the same dates.
+    """
     now = now or utcnow()
-    count = session.execute(
+    cutoff = now - timedelta(days=days)
+    reviewed = session.execute(
         update(PracticeSubmission)
-        .where(PracticeSubmission.reviewed_at < now - timedelta(days=days), PracticeSubmission.purged_at.is_(None))
+        .where(PracticeSubmission.reviewed_at < cutoff, PracticeSubmission.purged_at.is_(None))
         .values(answers={}, feedback="", purged_at=now).execution_options(synchronize_session=False)).rowcount
+    expired = session.execute(
+        update(PracticeSubmission)
+        .where(PracticeSubmission.status == WAITING, PracticeSubmission.submitted_at < cutoff)
+        .values(status=EXPIRED, answers={}, feedback="", purged_at=now)
+        .execution_options(synchronize_session=False)).rowcount
     session.commit()
-    return count
+    return Purged(reviewed, expired)

@@ -11,6 +11,7 @@ from course import practice, teams
 from course.errors import PracticeProblem
 from course.extensions import db
 from course.models import AuditEvent, Certificate, PracticeSubmission, Reflection, Team, User, utcnow
+from course.text import dutch_date
 from conftest import AuthActions, at_once, csrf_token, post_form
 
 MODULE = "eerste-module"
@@ -197,21 +198,107 @@ def test_manager_sees_the_state_never_the_text(client, auth, app, setup, make_us
     assert "Praktijk module 1" in csv and "afgetekend" in csv and ANSWERS["momenten"] not in csv
 
 
+def test_team_xlsx_reads_back_with_the_practice_state_per_module(client, auth, app, setup, make_user):
+    from openpyxl import load_workbook
+    manager = make_user(name="Leiding", email="leiding@voorbeeld.nl")
+    revised, waiting = make_user(name="Bas"), make_user(name="Cas")
+    with app.app_context():
+        team = db.session.get(Team, setup["team_a"])
+        teams.appoint_manager(db.session, None, team, db.session.get(User, manager))
+        for user in (revised, waiting, manager):
+            teams.join(db.session, team, db.session.get(User, user))
+    review(app, setup["coach"], hand_in(app, setup["learner"]), sign_off=True)
+    review(app, setup["coach"], hand_in(app, revised), sign_off=False)
+    hand_in(app, waiting)
+    auth.login("leiding@voorbeeld.nl")
+    response = client.get(f"/teams/{setup['team_a']}/export.xlsx")
+    header, *rows = load_workbook(io.BytesIO(response.data)).active.values
+    column = header.index("Praktijk module 1")
+    assert "Praktijk module 2" not in header  # the fixture's module 2 has no assignment
+    states = {row[0]: row[column] for row in rows}
+    assert states == {"Zoë Brûlé": "afgetekend", "Bas": "herziening gevraagd", "Cas": "ingeleverd", "Leiding": None}
+    assert not any(ANSWERS["momenten"] in str(value) for row in rows for value in row)
+
+
+def age(app, submission_id, days, reviewed=False):
+    """Move a hand-in (or its review) `days` into the past."""
+    with app.app_context():
+        row = db.session.get(PracticeSubmission, submission_id)
+        if reviewed:
+            row.reviewed_at = utcnow() - timedelta(days=days)
+        else:
+            row.submitted_at = utcnow() - timedelta(days=days)
+        db.session.commit()
+        db.session.remove()
+
+
 def test_retention_erases_old_texts_but_keeps_the_state(app, setup, runner):
     old = hand_in(app, setup["learner"])
     review(app, setup["coach"], old, sign_off=False)
-    with app.app_context():
-        row = db.session.get(PracticeSubmission, old)
-        row.reviewed_at = utcnow() - timedelta(days=91)
-        db.session.commit()
+    age(app, old, 91, reviewed=True)
     fresh = hand_in(app, setup["learner"])
     result = runner.invoke(args=["practice", "purge"])
-    assert result.exit_code == 0 and "1 inlevering" in result.output
-    assert "0 inlevering" in runner.invoke(args=["practice", "purge"]).output  # idempotent
+    assert result.exit_code == 0 and "1 beoordeelde inlevering(en) gewist" in result.output
+    assert "0 nooit beoordeelde" in result.output
+    again = runner.invoke(args=["practice", "purge"]).output  # idempotent
+    assert "0 beoordeelde inlevering(en) gewist" in again and "0 nooit beoordeelde" in again
     with app.app_context():
         purged, waiting = db.session.get(PracticeSubmission, old), db.session.get(PracticeSubmission, fresh)
         assert purged.answers == {} and purged.feedback == "" and purged.status == "herzien"
-        assert waiting.answers == ANSWERS
+        assert waiting.answers == ANSWERS and waiting.status == "ingeleverd"
+
+
+def test_retention_covers_hand_ins_never_reviewed_and_learners_who_left(app, setup, runner, client, auth, make_user):
+    """Waiting: erased 90 days after the hand-in and no longer waiting. Leaving the team changes no clock."""
+    team = setup["team_a"]
+    stayed, left, left_signed, recent = (make_user(name=n, email=f"{n.lower()}@voorbeeld.nl")
+                                         for n in ("Sanne", "Lotte", "Fleur", "Iris"))
+    with app.app_context():
+        for user in (stayed, left, left_signed, recent):
+            teams.join(db.session, db.session.get(Team, team), db.session.get(User, user))
+    waiting, left_waiting = hand_in(app, stayed), hand_in(app, left)
+    signed, still = hand_in(app, left_signed), hand_in(app, recent)
+    code = review(app, setup["coach"], signed, sign_off=True)
+    for submission, days, reviewed in ((waiting, 91, False), (left_waiting, 91, False), (signed, 91, True),
+                                       (still, 89, False)):
+        age(app, submission, days, reviewed)
+    with app.app_context():
+        for user in (left, left_signed):
+            teams.remove_member(db.session, None, db.session.get(Team, team), db.session.get(User, user))
+    result = runner.invoke(args=["practice", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "1 beoordeelde inlevering(en) gewist" in result.output
+    assert "2 nooit beoordeelde inlevering(en) verlopen en gewist" in result.output
+    with app.app_context():
+        rows = {s: db.session.get(PracticeSubmission, s) for s in (waiting, left_waiting, signed, still)}
+        assert [(rows[s].status, rows[s].answers) for s in (waiting, left_waiting, signed)] == [
+            ("verlopen", {}), ("verlopen", {}), ("afgetekend", {})]
+        assert all(rows[s].purged_at for s in (waiting, left_waiting, signed))
+        assert rows[still].status == "ingeleverd" and rows[still].answers == ANSWERS and rows[still].purged_at is None
+        assert db.session.scalar(select(Certificate.revoked_at).where(Certificate.code == code)) is None
+        assert [w.learner.name for w in practice.waiting_for(db.session, db.session.get(User, setup["coach"]))] == ["Iris"]
+    with pytest.raises(PracticeProblem, match="wachtte langer dan de bewaartermijn"):
+        review(app, setup["coach"], waiting, sign_off=True)
+    auth.login("coach@voorbeeld.nl")
+    page = client.get(f"/coach/inleveringen/{waiting}").get_data(as_text=True)
+    assert "wachtte langer dan de bewaartermijn" in page and ANSWERS["momenten"] not in page
+    auth.logout()
+    auth.login("sanne@voorbeeld.nl")
+    page = client.get(f"/cursus/{MODULE}/praktijkopdracht").get_data(as_text=True)
+    assert "Verlopen" in page and "opnieuw inleveren" in page and ANSWERS["momenten"] not in page
+    assert post_form(client, f"/cursus/{MODULE}/praktijkopdracht", ANSWERS).status_code == 302  # may hand in again
+    auth.logout()
+    auth.login("iris@voorbeeld.nl")
+    page = client.get(f"/cursus/{MODULE}/praktijkopdracht").get_data(as_text=True)
+    expires = dutch_date((utcnow() - timedelta(days=89) + timedelta(days=90)).date())
+    assert f"Wordt hij niet vóór {expires} beoordeeld (90 dagen na het inleveren)" in page
+
+
+def test_privacy_page_states_what_retention_does(client):
+    html = " ".join(client.get("/privacy").get_data(as_text=True).split())
+    assert "wissen we 90 dagen nadat je coach je inlevering heeft beoordeeld" in html
+    assert "binnen 90 dagen na het inleveren, dan wissen we de teksten ook" in html
+    assert "uit een team gaan verandert de termijn niet" in html
 
 
 def test_deleting_the_account_removes_reflections_and_hand_ins_and_keeps_the_verklaring(client, auth, app, setup):

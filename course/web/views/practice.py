@@ -1,5 +1,7 @@
 """The learner's practice: reflections under each lesson, "Mijn reflecties", and handing in an assignment."""
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
@@ -63,6 +65,7 @@ def assignment(module_slug: str):
         abort(404)
     history = practice.submissions_of(db.session, current_user, module)
     state = practice.PracticeState.of(s.status for s in history)
+    days = current_app.config["PRACTICE_RETENTION_DAYS"]
     own = [(lesson, row) for group in reflections.reflections_of(db.session, get_course(), current_user)
            if group.module.slug == module.slug for lesson, row in group.items]
     form = hand_in_form(module.assignment, [(lesson.slug, lesson.title) for lesson, _ in own])
@@ -82,6 +85,7 @@ def assignment(module_slug: str):
             form[f.id].data = history[0].answers.get(f.id, "")
     return render_template("practice/assignment.html", module=module, assignment=module.assignment, form=form,
                            history=history, state=state, has_coach=teams.has_coach(db.session, current_user),
+                           retention_days=days, retention=timedelta(days=days),
                            certificate=practice_certificate(module)), 422 if form.errors or form.form_errors else 200
 
 
