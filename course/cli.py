@@ -135,6 +135,26 @@ def appoint(team_id: int, email: str):
     click.echo(f"{user.name} is leidinggevende van {team.name}.")
 
 
+@org.command("appoint-coach")
+@click.argument("team_id", type=int)
+@click.argument("email")
+@click.option("--role", default=teams.COACH_ROLES[0], show_default=True,
+              help=f"De rol die op de praktijkverklaring staat: {', '.join(teams.COACH_ROLES)}.")
+def appoint_coach(team_id: int, email: str, role: str):
+    """Benoem het account met EMAIL tot coach van team TEAM_ID (tekent praktijkopdrachten af)."""
+    known = {r.lower(): r for r in teams.COACH_ROLES}
+    role = known.get(role.strip().lower(), "")
+    if not role:
+        raise click.ClickException(f"Onbekende rol. Kies uit: {', '.join(teams.COACH_ROLES)}.")
+    team = db.session.get(Team, team_id)
+    user = accounts.find_user_by_email(db.session, email)
+    if team is None or user is None:
+        raise click.ClickException("Team of account niet gevonden.")
+    added = teams.appoint_coach(db.session, None, team, user, role)
+    click.echo(f"{user.name} is coach ({role.lower()}) van {team.name}." if added else
+               f"{user.name} was al coach ({role.lower()}) van {team.name}.")
+
+
 @org.command("lrk")
 @click.argument("organisation")
 @click.argument("lrk", required=False)

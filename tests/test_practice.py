@@ -155,6 +155,30 @@ def test_two_coaches_signing_off_at_the_same_moment_sign_off_once(app, setup, ma
         assert row.status == "afgetekend" and row.feedback == f"Feedback van {winner}"
 
 
+def test_cli_appoints_a_coach_with_a_role(runner, app, make_user, make_team):
+    coach = make_user(name="Coach Eva", email="eva@voorbeeld.nl")
+    team_id = str(make_team("Locatie Noord"))
+    result = runner.invoke(args=["org", "appoint-coach", team_id, "Eva@Voorbeeld.nl", "--role",
+                                 "pedagogisch beleidsmedewerker"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Coach Eva is coach (pedagogisch beleidsmedewerker) van Locatie Noord."
+    again = runner.invoke(args=["org", "appoint-coach", team_id, "eva@voorbeeld.nl", "--role",
+                                "Pedagogisch beleidsmedewerker"])
+    assert again.exit_code == 0 and "was al coach" in again.output
+    default = runner.invoke(args=["org", "appoint-coach", team_id, "eva@voorbeeld.nl"])  # changes the role
+    assert "is coach (pedagogisch coach)" in default.output
+    with app.app_context():
+        team, user = db.session.get(Team, int(team_id)), db.session.get(User, coach)
+        assert teams.coaches_of(db.session, team) == [(user, "Pedagogisch coach")]
+        assert db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "coach benoemd")).all() == [
+            "Pedagogisch beleidsmedewerker", "Pedagogisch coach"]
+    for args in (["999", "eva@voorbeeld.nl"], [team_id, "niemand@voorbeeld.nl"]):
+        failed = runner.invoke(args=["org", "appoint-coach", *args])
+        assert failed.exit_code == 1 and "Team of account niet gevonden." in failed.output
+    bad_role = runner.invoke(args=["org", "appoint-coach", team_id, "eva@voorbeeld.nl", "--role", "Directeur"])
+    assert bad_role.exit_code == 1 and "Onbekende rol. Kies uit: Pedagogisch coach, Pedagogisch" in bad_role.output
+
+
 def test_coach_of_another_team_and_manager_and_admin_get_404(client, auth, app, setup, make_user):
     submission = hand_in(app, setup["learner"])
     make_user(name="Beheer", email="beheer@voorbeeld.nl", is_admin=True)
