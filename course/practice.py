@@ -115,6 +115,18 @@ def waiting_for(session: Session, coach: User) -> list[Waiting]:
     return result
 
 
+def coaches_of_learner(session: Session, learner: User) -> list[tuple[User, Team]]:
+    """Who coaches a team the learner is in: each coach once, with their first such team; never the learner."""
+    rows = session.execute(
+        select(User, Team).join(TeamCoach, TeamCoach.user_id == User.id).join(Team, Team.id == TeamCoach.team_id)
+        .join(TeamMembership, TeamMembership.team_id == Team.id)
+        .where(TeamMembership.user_id == learner.id, User.id != learner.id).order_by(User.id, Team.id))
+    found: dict[int, tuple[User, Team]] = {}
+    for coach, team in rows:
+        found.setdefault(coach.id, (coach, team))
+    return list(found.values())
+
+
 def for_coach(session: Session, coach: User, submission_id: int) -> tuple[PracticeSubmission, User, Team, str]:
     """(hand-in, learner, team, the coach's role) if this user coaches the learner; NotFound otherwise."""
     submission = session.get(PracticeSubmission, submission_id)

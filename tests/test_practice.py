@@ -155,6 +155,46 @@ def test_two_coaches_signing_off_at_the_same_moment_sign_off_once(app, setup, ma
         assert row.status == "afgetekend" and row.feedback == f"Feedback van {winner}"
 
 
+def test_coaches_of_the_learners_team_get_a_mail_with_a_link_and_no_text(client, auth, app, setup, make_user,
+                                                                          smtp_server, outbox):
+    second = make_user(name="Coach Dirk", email="coach-2@voorbeeld.nl")
+    with app.app_context():
+        teams.appoint_coach(db.session, None, db.session.get(Team, setup["team_a"]), db.session.get(User, second))
+    auth.login("leerling@voorbeeld.nl")
+    response = post_form(client, f"/cursus/{MODULE}/praktijkopdracht", ANSWERS, follow_redirects=True)
+    assert "een mail met een link (zonder je tekst)" in response.get_data(as_text=True)
+    assert outbox.wait_idle()
+    with app.app_context():
+        submission = db.session.scalar(select(PracticeSubmission.id))
+    # Both coaches of team A; not the coach of team B.
+    assert sorted(r for rcpt, _ in smtp_server.messages for r in rcpt) == ["coach-2@voorbeeld.nl", "coach@voorbeeld.nl"]
+    for _, message in smtp_server.messages:
+        assert message["Subject"] == "Een praktijkopdracht wacht op je feedback: Veilige Gehechtheid"
+        body = message.get_content()
+        assert "Een lid van team Team A heeft de praktijkopdracht van module 1 ingeleverd" in body
+        assert f"http://localhost/coach/inleveringen/{submission}" in body
+        assert not any(text in body for text in ANSWERS.values()) and "Zoë" not in body  # no text, no name
+    auth.logout()
+    auth.login("coach-2@voorbeeld.nl")
+    assert ANSWERS["momenten"] in client.get(f"/coach/inleveringen/{submission}").get_data(as_text=True)
+
+
+def test_no_mail_without_a_coach_and_none_once_reviewed(client, auth, app, make_user, smtp_server, outbox):
+    from course.web.practice_mail import _send
+    make_user(name="Alleen", email="alleen@voorbeeld.nl")
+    auth.login("alleen@voorbeeld.nl")
+    response = post_form(client, f"/cursus/{MODULE}/praktijkopdracht", ANSWERS, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Je opdracht is ingeleverd." in html and "een mail met een link" not in html
+    assert outbox.wait_idle() and smtp_server.messages == []
+    with app.app_context():  # a retry that comes after the review sends nothing
+        row = db.session.scalar(select(PracticeSubmission))
+        row.status = "herzien"
+        db.session.commit()
+        _send(app, row.user_id, "Team A", app.extensions["course"].module(MODULE), row.id)
+    assert smtp_server.messages == []
+
+
 def test_cli_appoints_a_coach_with_a_role(runner, app, make_user, make_team):
     coach = make_user(name="Coach Eva", email="eva@voorbeeld.nl")
     team_id = str(make_team("Locatie Noord"))

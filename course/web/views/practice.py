@@ -11,6 +11,7 @@ from course.errors import PracticeProblem, ReflectionTooLong
 from course.extensions import db
 from course.web.forms import ReflectionForm, hand_in_form
 from course.web.helpers import get_course, read_only
+from course.web.practice_mail import notify_coaches
 
 bp = Blueprint("practice", __name__)
 
@@ -73,12 +74,13 @@ def assignment(module_slug: str):
         attached = next((row.text for lesson, row in own if lesson.slug == form.reflectie.data), "")
         answers = {f.id: form[f.id].data for f in module.assignment.fields}
         try:
-            practice.hand_in(db.session, current_user, module, answers, attached)
+            submission = practice.hand_in(db.session, current_user, module, answers, attached)
         except PracticeProblem as problem:
             form.form_errors.append(str(problem))
         else:
-            flash("Je opdracht is ingeleverd." + (" Je coach krijgt hem te zien." if teams.has_coach(
-                db.session, current_user) else ""), "success")
+            mailed = notify_coaches(current_app._get_current_object(), current_user, module, submission.id)
+            flash("Je opdracht is ingeleverd." + (" Je coach krijgt hem te zien en een mail met een link (zonder je "
+                                                  "tekst)." if mailed else ""), "success")
             return redirect(url_for(".assignment", module_slug=module.slug))
     elif request.method == "GET" and history and history[0].status == practice.REVISION:
         for f in module.assignment.fields:  # start the revision from the last version
