@@ -105,7 +105,7 @@ def test_certificate_check_answers_first_with_a_summary_list(page, a11y, live_se
     a11y.check()
     first = page.locator("main h1 ~ *").first
     expect(first).to_have_class(re.compile("status-block"))
-    for term in ("Naam", "Certificaat", "Datum van uitgifte", "Studie-uren", "Uitgegeven door", "Code",
+    for term in ("Naam", "Certificaat", "Datum van uitgifte", "Studiebelasting", "Uitgegeven door", "Code",
                  "Gecontroleerd op"):
         expect(first.locator("dt", has_text=term).first).to_be_visible()
     expect(first.locator("dd", has_text=re.compile(r" om \d\d:\d\d$"))).to_have_count(1)
