@@ -172,7 +172,7 @@ def test_coaches_of_the_learners_team_get_a_mail_with_a_link_and_no_text(client,
         assert message["Subject"] == "Een praktijkopdracht wacht op je feedback: Veilige Gehechtheid"
         body = message.get_content()
         assert "Een lid van team Team A heeft de praktijkopdracht van module 1 ingeleverd" in body
-        assert f"http://localhost/coach/inleveringen/{submission}" in body
+        assert f"{app.config['BASE_URL']}/coach/inleveringen/{submission}" in body
         assert not any(text in body for text in ANSWERS.values()) and "Zoë" not in body  # no text, no name
     auth.logout()
     auth.login("coach-2@voorbeeld.nl")
