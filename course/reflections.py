@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from functools import cache
+
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Lesson, Module
 from course.errors import ReflectionTooLong
-from course.models import Reflection, User, utcnow
+from course.models import LessonProgress, Reflection, User, utcnow
 
 MAX_LENGTH = 5000
 
@@ -69,14 +71,19 @@ def reflections_of(session: Session, course: Course, user: User) -> list[ModuleR
     return result
 
 
-def lesson_state(session: Session, user: User, lesson: Lesson) -> tuple[bool, str]:
-    """(lesson done, reflection text) in one query, for a lesson page whose user came without them."""
-    from sqlalchemy import exists
+@cache
+def _lesson_state_statement():
+    """Built once, on the tables (no ORM entities to load): the lesson page asks it on every view."""
+    user, module, lesson = bindparam("user_id"), bindparam("module_slug"), bindparam("lesson_slug")
+    done, reflection = LessonProgress.__table__.c, Reflection.__table__.c
+    return select(
+        exists().where(done.user_id == user, done.module_slug == module, done.lesson_slug == lesson),
+        select(reflection.text).where(reflection.user_id == user, reflection.module_slug == module,
+                                      reflection.lesson_slug == lesson).scalar_subquery())
 
-    from course.models import LessonProgress
-    row = session.execute(select(
-        exists().where(LessonProgress.user_id == user.id, LessonProgress.module_slug == lesson.module_slug,
-                       LessonProgress.lesson_slug == lesson.slug),
-        select(Reflection.text).where(Reflection.user_id == user.id, Reflection.module_slug == lesson.module_slug,
-                                      Reflection.lesson_slug == lesson.slug).scalar_subquery())).first()
+
+def lesson_state(session: Session, user: User, lesson: Lesson) -> tuple[bool, str]:
+    """(lesson done, reflection text) in one query, for the lesson page."""
+    row = session.connection().execute(_lesson_state_statement(), {
+        "user_id": user.id, "module_slug": lesson.module_slug, "lesson_slug": lesson.slug}).first()
     return bool(row[0]), row[1] or ""

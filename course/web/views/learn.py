@@ -1,7 +1,7 @@
 """The course for a learner: overview, module pages, lessons and lesson completion."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from course.reflections import lesson_state
 
@@ -15,8 +15,8 @@ from course.web import viewer_flags
 from course.web.helpers import read_only
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
-# Where the learner's own reflection goes into the shared lesson page, per request.
-REFLECTION_SLOT = Markup("<!--vg-reflectie-->")
+# Where the learner's own reflection text goes into the shared lesson page, per request.
+REFLECTION_SLOT = Markup("\x00vg-reflectie\x00")
 
 
 def _progress():
@@ -69,16 +69,16 @@ def lesson(module_slug: str, lesson_slug: str):
     module, lesson = _lesson_or_404(module_slug, lesson_slug)
     done, reflection = lesson_state(db.session, current_user, lesson)  # one query for both
     index = module.lessons.index(lesson)
-    # The page learners open most: the same HTML for everyone at this lesson with the same menu; the
-    # learner's reflection is the one personal part, put in afterwards.
+    # The page learners open most: the same HTML for everyone at this lesson in the same state and with
+    # the same menu; the learner's own reflection text is the one personal part, put in afterwards.
     html = render_shared(
-        "learn/lesson.html", (module.slug, lesson.slug, done), viewer_flags(current_user),
+        "learn/lesson.html", (module.slug, lesson.slug, done, bool(reflection)), viewer_flags(current_user),
         module=module, lesson=lesson, index=index, done=done,
         previous=module.lessons[index - 1] if index else None,
-        next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None, reflection_slot=REFLECTION_SLOT,
+        next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None,
+        reflection_text=REFLECTION_SLOT, reflection_saved=bool(reflection),
     )
-    return html.replace(REFLECTION_SLOT, render_template("practice/_reflection.html", module=module, lesson=lesson,
-                                                        text=reflection), 1)
+    return html.replace(REFLECTION_SLOT, escape(reflection), 1)
 
 
 @bp.post("/<module_slug>/<lesson_slug>/afgerond")
