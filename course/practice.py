@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
-from typing import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,33 +17,15 @@ from course.audit import record as record_audit
 from course.catalog import Module
 from course.errors import NotFound, PracticeProblem
 from course.models import Certificate, PracticeSubmission, Team, TeamCoach, TeamMembership, User, utcnow
+from course.progress import REVISION, SIGNED, WAITING, PracticeState
 from course.teams.access import coach_of_member
 
 MAX_FIELD_LENGTH = 3000
 MAX_FEEDBACK_LENGTH = 3000
-WAITING, REVISION, SIGNED = "ingeleverd", "herzien", "afgetekend"
 EXPIRED = "verlopen"  # waited for review longer than the retention period: texts erased, the learner may hand in again
 SCOPE_PREFIX = "praktijk-"
 EXPIRED_MESSAGE = ("Deze inlevering wachtte langer dan de bewaartermijn op een coach; de teksten zijn gewist. "
                    "De cursist kan de opdracht opnieuw inleveren.")
-
-
-class PracticeState(Enum):
-    """Where a learner stands with a module's assignment: the value is the CSS and URL slug."""
-
-    HANDED_IN = WAITING
-    REVISION = REVISION
-    SIGNED = SIGNED
-
-    @property
-    def label(self) -> str:
-        return {WAITING: "ingeleverd", REVISION: "herziening gevraagd", SIGNED: "afgetekend"}[self.value]
-
-    @classmethod
-    def of(cls, statuses: Iterable[str]) -> "PracticeState | None":
-        """The state of one learner's hand-ins of one module: signed off beats waiting beats revision asked."""
-        found = set(statuses)
-        return next((cls(s) for s in (SIGNED, WAITING, REVISION) if s in found), None)
 
 
 def scope(module: Module) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 from datetime import datetime
 from functools import lru_cache
+from typing import Iterable
 
 from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +14,28 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course, Lesson, Module
 from course.models import Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, User
-from course.practice import PracticeState
+
+
+# A hand-in's status as stored (course/practice.py): waiting for review, revision asked, signed off.
+WAITING, REVISION, SIGNED = "ingeleverd", "herzien", "afgetekend"
+
+
+class PracticeState(Enum):
+    """Where a learner stands with a module's assignment: the value is the CSS and URL slug."""
+
+    HANDED_IN = WAITING
+    REVISION = REVISION
+    SIGNED = SIGNED
+
+    @property
+    def label(self) -> str:
+        return {WAITING: "ingeleverd", REVISION: "herziening gevraagd", SIGNED: "afgetekend"}[self.value]
+
+    @classmethod
+    def of(cls, statuses: Iterable[str]) -> "PracticeState | None":
+        """The state of one learner's hand-ins of one module: signed off beats waiting beats revision asked."""
+        found = set(statuses)
+        return next((cls(s) for s in (SIGNED, WAITING, REVISION) if s in found), None)
 
 
 def completed_lessons(session: Session, user: User) -> dict[tuple[str, str], datetime]:
@@ -25,23 +47,11 @@ def completed_lessons(session: Session, user: User) -> dict[tuple[str, str], dat
     return {(m, l): at for m, l, at in rows}
 
 
-@lru_cache(maxsize=1)
-def _lesson_done_statement():
-    # Built once: the lesson page runs this on every view.
-    return select(LessonProgress.id).where(
-        LessonProgress.user_id == bindparam("user_id"), LessonProgress.module_slug == bindparam("module"),
-        LessonProgress.lesson_slug == bindparam("lesson"))
-
-
-def is_lesson_done(session: Session, user: User, lesson: Lesson) -> bool:
-    """Whether the learner finished this lesson (one small query)."""
-    return session.scalar(_lesson_done_statement(),
-                          {"user_id": user.id, "module": lesson.module_slug, "lesson": lesson.slug}) is not None
-
-
 def mark_lesson_done(session: Session, user: User, lesson: Lesson) -> bool:
     """Record that the learner finished a lesson; return False if it was recorded before."""
-    if is_lesson_done(session, user, lesson):
+    if session.scalar(select(LessonProgress.id).where(
+            LessonProgress.user_id == user.id, LessonProgress.module_slug == lesson.module_slug,
+            LessonProgress.lesson_slug == lesson.slug)) is not None:
         return False
     session.add(LessonProgress(user_id=user.id, module_slug=lesson.module_slug, lesson_slug=lesson.slug))
     try:

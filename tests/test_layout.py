@@ -56,3 +56,29 @@ def test_tests_do_not_import_other_test_modules():
     for path in TESTS.glob("*.py"):
         others = [m for m in imports(path) if m.startswith("test_")]
         assert not others, f"{path.name} imports {others}: shared helpers and factories belong in conftest.py"
+
+
+IMPORT_EACH_FIRST = """
+import importlib, pkgutil, sys
+import course
+failed = []
+for name in sorted(m.name for m in pkgutil.walk_packages(course.__path__, "course.")):
+    for loaded in [m for m in sys.modules if m == "course" or m.startswith("course.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except ImportError as error:
+        failed.append(f"{name}: {error}")
+print("\\n".join(failed))
+"""
+
+
+def test_every_module_imports_on_its_own():
+    # An import cycle shows only when the wrong module is imported first (a script, a shell, a new
+    # test): import each module of course/ as the first one, in a fresh set of modules.
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-c", IMPORT_EACH_FIRST], capture_output=True, text=True,
+                            cwd=COURSE.parent, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "", "modules that fail when imported first (an import cycle):\n" + result.stdout
