@@ -1,7 +1,8 @@
 """Benchmark: the team page and its CSV export for a 500-member team.
 
 Seeds an organisation with 20 teams and 2,000 members with realistic progress (lessons,
-quiz attempts, completions, certificates) in a fresh database, then times requests in-process.
+quiz attempts, completions, certificates), spread over the past year, in a fresh database, then
+times requests in-process.
 
 Run: .venv/bin/python bench/teams.py            (SQLite in a temporary folder)
      DATABASE_URL=postgresql://... .venv/bin/python bench/teams.py
@@ -57,45 +58,73 @@ def seed(app) -> int:
         db.session.add(manager)
         db.session.flush()
         db.session.execute(insert(TeamManager), [{"team_id": t, "user_id": manager.id} for t in team_ids])
+        # A year of activity: each learner joins on a day of the past year and studies from then on, a
+        # lesson every day or few, the quiz after a module's lessons; nothing lies in the future.
+        joined = [now - timedelta(days=rng.uniform(0, 365)) for _ in range(MEMBERS)]
         users = [{"name": f"Medewerker {i:04d} van der Meer", "email": f"m{i}@bench.nl", "password_hash": password,
-                  "is_admin": False, "created_at": now} for i in range(MEMBERS)]
+                  "is_admin": False, "created_at": joined[i]} for i in range(MEMBERS)]
         db.session.execute(insert(User), users)
-        user_ids = list(db.session.scalars(select(User.id).where(User.email.like("m%@bench.nl")).order_by(User.id)))
-        sizes = [BIG] + [(MEMBERS - BIG) // (TEAMS - 1)] * (TEAMS - 1)
+        user_ids = list(db.session.scalars(select(User.id).where(User.email.like("m%@bench.nl"), User.id != manager.id)
+                                           .order_by(User.id)))
+        each, rest = divmod(MEMBERS - BIG, TEAMS - 1)  # every learner in a team: the first teams get one more
+        sizes = [BIG] + [each + (i < rest) for i in range(TEAMS - 1)]
         memberships, start = [], 0
         for team_id, size in zip(team_ids, sizes):
-            memberships += [{"team_id": team_id, "user_id": u, "joined_at": now} for u in user_ids[start:start + size]]
+            memberships += [{"team_id": team_id, "user_id": u, "joined_at": joined[start + n]}
+                            for n, u in enumerate(user_ids[start:start + size])]
             start += size
         db.session.execute(insert(TeamMembership), memberships)
         lessons, attempts, completions, certificates = [], [], [], []
-        for user_id in user_ids:
+        for n, user_id in enumerate(user_ids):
+            name = users[n]["name"]
+            moment = joined[n] + timedelta(hours=rng.uniform(1, 24 * 14))
             modules_done = rng.choice([0, 0, 1, 2, 3, 4, 4])
+            counts = [len(m.lessons) if i < modules_done else rng.randint(0, len(m.lessons)) if i == modules_done
+                      else 0 for i, m in enumerate(course.modules)]
+            # A lesson every few days, the quiz a day or so later; a learner who joined recently has not
+            # got as far yet: what would lie in the future did not happen.
+            done = 0
             for index, module in enumerate(course.modules):
+                for lesson in module.lessons[:counts[index]]:
+                    moment += timedelta(hours=rng.uniform(2, 24 * 5))
+                    if moment >= now:
+                        break
+                    lessons.append({"user_id": user_id, "module_slug": module.slug, "lesson_slug": lesson.slug,
+                                    "completed_at": moment})
                 if index < modules_done:
-                    count = len(module.lessons)
-                elif index == modules_done:
-                    count = rng.randint(0, len(module.lessons))
-                else:
-                    count = 0
-                lessons += [{"user_id": user_id, "module_slug": module.slug, "lesson_slug": l.slug, "completed_at": now}
-                            for l in module.lessons[:count]]
-                if index < modules_done:
-                    attempts.append({"user_id": user_id, "module_slug": module.slug, "quiz_hash": "x", "draw": [],
-                                     "answers": {}, "started_at": now, "submitted_at": now, "score": 90.0,
-                                     "passed": True, "results": []})
-                    completions.append({"user_id": user_id, "module_slug": module.slug, "completed_at": now})
-                    certificates.append({"code": new_code(), "user_id": user_id, "scope": module.slug, "name": "x",
-                                         "title": module.title, "hours": 1.75, "issuer": "Bench", "issued_at": now})
-            if modules_done == len(course.modules):
-                certificates.append({"code": new_code(), "user_id": user_id, "scope": "cursus", "name": "x",
-                                     "title": course.title, "hours": 7, "issuer": "Bench", "issued_at": now})
+                    started, moment = moment, moment + timedelta(hours=rng.uniform(1, 24 * 3))
+                    if moment >= now:
+                        break
+                    done += 1
+                    attempts.append({"id": len(attempts) + 1, "user_id": user_id, "module_slug": module.slug,
+                                     "quiz_hash": "x", "draw": [], "answers": {}, "started_at": started,
+                                     "submitted_at": moment, "score": float(rng.randint(70, 100)), "passed": True,
+                                     "results": []})
+                    completions.append({"user_id": user_id, "module_slug": module.slug, "completed_at": moment,
+                                        "attempt_id": len(attempts)})
+                    certificates.append({"code": new_code(), "user_id": user_id, "scope": module.slug, "name": name,
+                                         "title": f"Module {module.number}: {module.title}",
+                                         "hours": module.total_hours, "practice_hours": module.practice_hours,
+                                         "issuer": "Bench", "issued_at": moment,
+                                         "goals": [goal for lesson in module.lessons for goal in lesson.goals]})
+            if done == len(course.modules):
+                certificates.append({"code": new_code(), "user_id": user_id, "scope": "cursus", "name": name,
+                                     "title": course.title, "hours": course.total_hours,
+                                     "practice_hours": course.practice_hours, "issuer": "Bench",
+                                     "issued_at": moment})
         for model, rows in ((LessonProgress, lessons), (QuizAttempt, attempts), (ModuleCompletion, completions),
                             (Certificate, certificates)):
             for i in range(0, len(rows), 5000):
                 db.session.execute(insert(model), rows[i:i + 5000])
+        if db.engine.dialect.name == "postgresql":  # the attempts came with their ids: move the sequence on
+            db.session.execute(text("SELECT setval(pg_get_serial_sequence('quiz_attempts', 'id'), "
+                                    "(SELECT max(id) FROM quiz_attempts))"))
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":  # the statistics autovacuum keeps on a database in use
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
         print(f"seeded {TEAMS} teams, {MEMBERS} members, {len(lessons)} lessons done, {len(attempts)} attempts, "
-              f"{len(certificates)} certificates ({db.engine.dialect.name})")
+              f"{len(certificates)} certificates over the past year ({db.engine.dialect.name})")
         return team_ids[0]
 
 

@@ -11,8 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from course.errors import EmailTaken, InvalidToken
-from course.models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt,
-                           Reflection, Team, TeamCoach, TeamManager, TeamMembership, User, new_session_token)
+from course.models import (AuditEvent, Certificate, CertificatePdf, LessonProgress, ModuleCompletion,
+                           PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager, TeamMembership,
+                           User, new_session_token)
 from course.text import clean_name
 
 MIN_PASSWORD_LENGTH = 10
@@ -192,6 +193,9 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
                     .values(reviewer_id=None))
     session.execute(update(AuditEvent).where(AuditEvent.subject_id == user.id).values(subject_id=None))
     session.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_id=None))
+    # Stored PDFs carry the name; the next download draws them again from what the rows keep.
+    session.execute(delete(CertificatePdf).where(CertificatePdf.certificate_id.in_(
+        select(Certificate.id).where(Certificate.user_id == user.id))))
     for certificate in session.scalars(select(Certificate).where(Certificate.user_id == user.id)):
         certificate.user_id = None
         if not keep_name_on_certificates:

@@ -1,13 +1,14 @@
 """The certificate as a PDF: one landscape A4 page with the name, title, hours, date, code and QR."""
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import segno
 from reportlab.lib.pagesizes import A4, landscape
@@ -88,6 +89,15 @@ class CertificateData:
         if self.signer or not self.practice_hours:
             return ""
         return PRACTICE_NOTE
+
+
+# Raise when the drawing below changes, so that stored PDFs (certificates.stored_pdfs) are drawn again.
+LAYOUT = 1
+
+
+def fingerprint(data: CertificateData, base_url: str) -> str:
+    """A hash of everything a certificate's PDF shows: the same fingerprint, the same PDF."""
+    return hashlib.sha256(repr((LAYOUT, data, base_url)).encode()).hexdigest()
 
 
 def _fit(text: str, font: str, size: float, max_width: float) -> float:
@@ -199,11 +209,35 @@ def filename(data: CertificateData) -> str:
     return f"{data.heading.lower()}-{slugify(data.title)}-{data.code}.pdf"
 
 
+class _Chunks(io.RawIOBase):
+    """A write-only stream that hands out what was written since the last take()."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        out, self.parts = b"".join(self.parts), []
+        return out
+
+
+def zip_stream(pdfs: Iterable[tuple[CertificateData, bytes]]) -> Iterator[bytes]:
+    """A ZIP of these certificate PDFs, piece by piece as it is written (stored: PDFs are compressed already)."""
+    sink = _Chunks()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive:
+        for data, pdf in pdfs:
+            archive.writestr(f"{slugify(data.name) or 'cursist'}/{filename(data)}", pdf)
+            yield sink.take()
+    yield sink.take()
+
+
 def zip_of(certificates: Iterable[CertificateData], base_url: str) -> bytes:
     """All given certificates as PDFs in one ZIP file."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for data in certificates:
-            person = slugify(data.name) or "cursist"
-            archive.writestr(f"{person}/{filename(data)}", render_pdf(data, base_url))
-    return buffer.getvalue()
+    return b"".join(zip_stream((data, render_pdf(data, base_url)) for data in certificates))

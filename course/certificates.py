@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime
+from typing import Iterator
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
 from course.errors import AlreadyRevoked, NotFound
-from course.models import Certificate, ModuleCompletion, User, utcnow
+from course.models import Certificate, CertificatePdf, ModuleCompletion, User, utcnow
 
 # No look-alikes: without 0/O, 1/I/L.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -131,7 +132,52 @@ def reissue_with_current_name(session: Session, user: User, certificate: Certifi
     return current
 
 
-# The PDF (course/certificate_pdf.py), also reachable as certificates.render_pdf and so on.
-from course.certificate_pdf import CertificateData, filename, render_pdf, verify_url, zip_of  # noqa: E402
+def stored_pdfs(session: Session, found: list[Certificate], base_url: str,
+                batch: int = 200) -> Iterator[tuple[CertificateData, bytes]]:
+    """Each certificate's PDF: the stored one, or drawn now and stored (committed per batch) for next time.
 
-__all__ = ["CertificateData", "filename", "render_pdf", "verify_url", "zip_of"]
+    A certificate's data is frozen, so its PDF is too; the fingerprint catches the rare change (a new
+    BASE_URL, a name removed on account deletion) and the PDF is drawn again.
+    """
+    wanted = [(c.id, CertificateData.of(c)) for c in found]  # before a commit expires the rows
+    for start in range(0, len(wanted), batch):
+        part = wanted[start:start + batch]
+        stored = {certificate_id: (mark, pdf) for certificate_id, mark, pdf in session.execute(
+            select(CertificatePdf.certificate_id, CertificatePdf.fingerprint, CertificatePdf.pdf)
+            .where(CertificatePdf.certificate_id.in_([certificate_id for certificate_id, _ in part])))}
+        fresh, out = [], []
+        for certificate_id, data in part:
+            mark = fingerprint(data, base_url)
+            old_mark, pdf = stored.get(certificate_id, (None, b""))
+            if old_mark != mark:
+                pdf = render_pdf(data, base_url)
+                fresh.append({"certificate_id": certificate_id, "fingerprint": mark, "pdf": pdf})
+            out.append((data, pdf))
+        if fresh:
+            session.execute(delete(CertificatePdf).where(
+                CertificatePdf.certificate_id.in_([row["certificate_id"] for row in fresh])))
+            session.execute(_insert_new(session, CertificatePdf), fresh)
+            session.commit()
+        yield from out
+
+
+def store_pdfs(session: Session, found: list[Certificate], base_url: str) -> None:
+    """Draw and store the PDFs of these certificates that are not stored yet (at issue, for later ZIPs)."""
+    for _ in stored_pdfs(session, found, base_url):
+        pass
+
+
+def _insert_new(session: Session, model):
+    """INSERT that skips rows another worker stored a moment earlier (ON CONFLICT DO NOTHING)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing()
+
+
+# The PDF (course/certificate_pdf.py), also reachable as certificates.render_pdf and so on.
+from course.certificate_pdf import (CertificateData, filename, fingerprint, render_pdf, verify_url,  # noqa: E402
+                                    zip_of, zip_stream)
+
+__all__ = ["CertificateData", "filename", "fingerprint", "render_pdf", "verify_url", "zip_of", "zip_stream"]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from course.catalog.model import PRACTICE_NOTE, frozen_study_text
 from course.extensions import db
-from course.models_records import Location, MailPreference, SentMail  # noqa: F401  (same metadata, own file)
+from course.models_records import CertificatePdf, Location, MailPreference, SentMail  # noqa: F401  (same metadata, own file)
 
 
 def utcnow() -> datetime:
@@ -53,7 +53,9 @@ class LessonProgress(db.Model):
     """A lesson a learner marked as done; one row per learner and lesson."""
 
     __tablename__ = "lesson_progress"
-    __table_args__ = (UniqueConstraint("user_id", "module_slug", "lesson_slug", name="uq_lesson_progress_user_lesson"),)
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", "lesson_slug", name="uq_lesson_progress_user_lesson"),
+                      # Covers "when did each learner start each module" (the training record) without the table.
+                      Index("ix_lesson_progress_user_module_at", "user_id", "module_slug", "completed_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

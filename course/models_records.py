@@ -1,4 +1,4 @@
-"""Rows for reminders and training records: locations with their LRK number, mail settings, sent mails.
+"""Rows for reminders and training records: locations with their LRK number, mail settings, sent mails, stored PDFs.
 
 Kept beside models.py (which imports this module) so that the reminder and record work stays in its
 own file; the tables are part of the same metadata and the same migrations.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
@@ -60,3 +60,17 @@ class SentMail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime] = mapped_column()
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CertificatePdf(db.Model):
+    """A certificate's rendered PDF, kept because its data is frozen: a ZIP of 500 reads them instead of drawing them.
+
+    `fingerprint` hashes what the PDF shows and the address in its QR code: when either changes (a
+    move to another address), the PDF is drawn again. Deleted with the name when an account goes.
+    """
+
+    __tablename__ = "certificate_pdfs"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)

@@ -4,16 +4,17 @@ For the yearly opleidingsplan (cao Kinderopvang) and the personnel file. A row i
 module whose study ran during the period (started before its end, not completed before its start).
 Its screen hours count in the period it was completed in, its practice hours (with the praktijkverklaring's
 code) in the period the practice was signed off in; both from the catalog (Module.screen_hours and
-practice_hours), so a learner who did everything adds up to the course's study load. Fixed number of
+practice_hours), so a learner who did everything adds up to the course's study load. A fixed number of
 queries, whatever the number of learners.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from course.catalog import Course
@@ -54,8 +55,8 @@ class Period:
         return day is not None and self.start <= day <= self.end
 
 
-@dataclass(frozen=True)
-class RecordRow:
+class RecordRow(NamedTuple):
+    """One employee and module; a tuple, because an organisation's year has tens of thousands of them."""
     user_id: int
     name: str
     email: str
@@ -80,8 +81,8 @@ class RecordRow:
         return self.screen_hours + self.practice_hours
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
+    """An employee in the record: one per learner, thousands per organisation."""
     user_id: int
     name: str
     email: str
@@ -111,70 +112,95 @@ class TrainingRecord:
         return [r for r in self.rows if r.user_id == user_id]
 
 
-def members_in(session: Session, organisation: Organisation, team_ids: list[int] | None,
-               location_id: int | None = None) -> list[Member]:
-    """The organisation's team members (in these teams, at this location); each learner once, in their first team."""
-    query = (select(User.id, User.name, User.email, Team.id, Team.name, Location.id, Location.name, Location.lrk_number)
-             .join(TeamMembership, TeamMembership.user_id == User.id).join(Team, Team.id == TeamMembership.team_id)
-             .outerjoin(Location, Location.id == Team.location_id).where(Team.organisation_id == organisation.id)
-             .order_by(User.name, User.id, Team.name))
+def _scoped(query, organisation: Organisation, team_ids: list[int] | None, location_id: int | None,
+            user_id: int | None):
+    query = query.where(Team.organisation_id == organisation.id)
     if team_ids is not None:
         query = query.where(Team.id.in_(team_ids))
     if location_id is not None:
         query = query.where(Team.location_id == location_id)
+    if user_id is not None:
+        query = query.where(TeamMembership.user_id == user_id)
+    return query
+
+
+def member_ids(organisation: Organisation, team_ids: list[int] | None, location_id: int | None = None,
+               user_id: int | None = None) -> Select:
+    """A subquery of the ids members_in() finds, so the record's queries need no list of thousands of ids."""
+    return _scoped(select(TeamMembership.user_id).join(Team, Team.id == TeamMembership.team_id),
+                   organisation, team_ids, location_id, user_id)
+
+
+def members_in(session: Session, organisation: Organisation, team_ids: list[int] | None,
+               location_id: int | None = None, user_id: int | None = None) -> list[Member]:
+    """The organisation's team members (in these teams, at this location); each learner once, in their first team."""
+    query = _scoped(select(User.id, User.name, User.email, Team.id, Team.name, Location.id, Location.name,
+                           Location.lrk_number)
+                    .join(TeamMembership, TeamMembership.user_id == User.id).join(Team, Team.id == TeamMembership.team_id)
+                    .outerjoin(Location, Location.id == Team.location_id).order_by(User.name, User.id, Team.name),
+                    organisation, team_ids, location_id, user_id)
     seen, members = set(), []
-    for user_id, name, email, team_id, team, location_id_, location, lrk in session.execute(query):
-        if user_id not in seen:
-            seen.add(user_id)
-            members.append(Member(user_id, name, email, team_id, team, location_id_, location or "", lrk or ""))
+    # Plain rows through the connection: thousands of them, and the ORM would only add work per row.
+    for user_id_, name, email, team_id, team, location_id_, location, lrk in session.connection().execute(query):
+        if user_id_ not in seen:
+            seen.add(user_id_)
+            members.append(Member(user_id_, name, email, team_id, team, location_id_, location or "", lrk or ""))
     return members
 
 
 def training_record(session: Session, course: Course, organisation: Organisation, period: Period, base_url: str,
-                    members: list[Member]) -> TrainingRecord:
-    """Every member's modules in the period: dates, hours, quiz score and certificate, in four queries."""
+                    members: list[Member], user_ids: Select | None = None) -> TrainingRecord:
+    """Every member's modules in the period: dates, hours, quiz score and certificates, in three queries.
+
+    `user_ids` selects the members' ids (member_ids()); without it their ids are sent as a list.
+    """
     record = TrainingRecord(organisation, period, members)
-    ids = [m.user_id for m in members]
-    if not ids:
+    if not members:
         return record
-    chunks = [ids[i:i + 900] for i in range(0, len(ids), 900)]  # stays under SQLite's parameter limit
-    starts: dict[tuple[int, str], datetime] = {}
-    completions: dict[tuple[int, str], tuple[datetime, float | None]] = {}
-    codes: dict[tuple[int, str], tuple[str, datetime]] = {}  # (user, scope): (code, issued at)
-    for chunk in chunks:
-        for user_id, slug, at in session.execute(
-                select(LessonProgress.user_id, LessonProgress.module_slug, func.min(LessonProgress.completed_at))
-                .where(LessonProgress.user_id.in_(chunk)).group_by(LessonProgress.user_id, LessonProgress.module_slug)):
-            starts[(user_id, slug)] = at
-        for user_id, slug, at, score in session.execute(
-                select(ModuleCompletion.user_id, ModuleCompletion.module_slug, ModuleCompletion.completed_at,
-                       QuizAttempt.score).outerjoin(QuizAttempt, QuizAttempt.id == ModuleCompletion.attempt_id)
-                .where(ModuleCompletion.user_id.in_(chunk))):
-            completions[(user_id, slug)] = (at, score)
-        for user_id, scope, code, at in session.execute(
-                select(Certificate.user_id, Certificate.scope, Certificate.code, Certificate.issued_at)
-                .where(Certificate.user_id.in_(chunk), Certificate.revoked_at.is_(None))):
-            codes[(user_id, scope)] = (code, at)
+    ids = user_ids if user_ids is not None else [m.user_id for m in members]
+    run = session.connection().execute  # plain rows, as in members_in()
+    end = datetime.combine(period.end, datetime.min.time()) + timedelta(days=1)
+    # Only modules begun before the period ended can be in it (or signed off in it: see below).
+    starts: dict[tuple[int, str], datetime] = {
+        (user_id, slug): at for user_id, slug, at in run(
+            select(LessonProgress.user_id, LessonProgress.module_slug, func.min(LessonProgress.completed_at))
+            .where(LessonProgress.user_id.in_(ids)).group_by(LessonProgress.user_id, LessonProgress.module_slug)
+            .having(func.min(LessonProgress.completed_at) < end))}
+    completions: dict[tuple[int, str], tuple[datetime, float | None]] = {
+        (user_id, slug): (at, score) for user_id, slug, at, score in run(
+            select(ModuleCompletion.user_id, ModuleCompletion.module_slug, ModuleCompletion.completed_at,
+                   QuizAttempt.score).outerjoin(QuizAttempt, QuizAttempt.id == ModuleCompletion.attempt_id)
+            .where(ModuleCompletion.user_id.in_(ids)))}
+    codes: dict[tuple[int, str], tuple[str, datetime]] = {  # (user, scope): (code, issued at)
+        (user_id, scope): (code, at) for user_id, scope, code, at in run(
+            select(Certificate.user_id, Certificate.scope, Certificate.code, Certificate.issued_at)
+            .where(Certificate.user_id.in_(ids), Certificate.revoked_at.is_(None)))}
+    # The catalog's hours add up the lessons: once per module, not once per row.
+    modules = [(m, m.screen_hours, m.practice_hours, practice_scope(m)) for m in course.modules]
+    start, last = period.start, period.end
+    rows = record.rows
     for member in members:
-        for module in course.modules:
+        for module, screen_hours, practice_hours, scope in modules:
             key = (member.user_id, module.slug)
             started = starts.get(key)
             done_at, score = completions.get(key, (None, None))
+            practice_code, signed_at = codes.get((member.user_id, scope), ("", None))
+            signed = signed_at is not None and start <= signed_at.date() <= last
+            if started is None and done_at is None and not signed:
+                continue
             started_day = (started or done_at).date() if (started or done_at) else None
             done_day = done_at.date() if done_at else None
-            practice_code, signed_at = codes.get((member.user_id, practice_scope(module)), ("", None))
-            signed = period.holds(signed_at.date() if signed_at else None)
-            if not signed and (started_day is None or started_day > period.end or (done_day and done_day < period.start)):
+            if not signed and (started_day is None or started_day > last or (done_day and done_day < start)):
                 continue
-            in_period = period.holds(done_day)
+            in_period = done_day is not None and start <= done_day <= last
             code = codes.get(key, ("",))[0] if in_period else ""
             practice_code = practice_code if signed else ""
-            record.rows.append(RecordRow(
+            rows.append(RecordRow(
                 member.user_id, member.name, member.email, member.team_id, member.team, member.location,
                 member.lrk_number, module.number, module.title, started_day, done_day if in_period else None,
-                module.screen_hours if in_period else 0.0, module.practice_hours if signed else 0.0,
-                score if in_period else None, code, verify_url(base_url, code) if code else "",
-                practice_code, verify_url(base_url, practice_code) if practice_code else ""))
+                screen_hours if in_period else 0.0, practice_hours if signed else 0.0, score if in_period else None,
+                code, verify_url(base_url, code) if code else "", practice_code,
+                verify_url(base_url, practice_code) if practice_code else ""))
     return record
 
 
@@ -192,31 +218,35 @@ class Summary:
 
 def summaries(record: TrainingRecord, course: Course, by: str) -> list[Summary]:
     """The record per team (by='team') or per location (by='location'), for the organisation view."""
-    key = (lambda m: (m.team, "")) if by == "team" else (lambda m: (m.location or "(geen locatie)", m.lrk_number))
-    groups: dict[tuple[str, str], list[Member]] = defaultdict(list)
-    for member in record.members:
-        groups[key(member)].append(member)
-    rows_by_user: dict[int, list[RecordRow]] = defaultdict(list)
-    for row in record.rows:
-        rows_by_user[row.user_id].append(row)
     modules = len(course.modules)
-    result = []
-    for (name, lrk), members in sorted(groups.items(), key=lambda item: item[0][0].lower()):
-        mine = [rows_by_user[m.user_id] for m in members]
-        result.append(Summary(name, lrk, len(members), sum(bool(r) for r in mine),
-                              sum(row.completed is not None for r in mine for row in r),
-                              sum(row.hours for r in mine for row in r),
-                              sum(sum(row.completed is not None for row in r) == modules for r in mine)))
-    return result
+    tally: dict[int, list] = {}  # user id -> [completions, hours]: one pass over the rows
+    for row in record.rows:
+        counts = tally.get(row.user_id)
+        if counts is None:
+            counts = tally[row.user_id] = [0, 0.0]
+        if row.completed is not None:
+            counts[0] += 1
+        counts[1] += row.hours
+    groups: dict[tuple[str, str], list] = defaultdict(lambda: [0, 0, 0, 0.0, 0])
+    for member in record.members:
+        group = groups[(member.team, "") if by == "team" else (member.location or "(geen locatie)", member.lrk_number)]
+        group[0] += 1
+        counts = tally.get(member.user_id)
+        if counts is not None:
+            group[1] += 1
+            group[2] += counts[0]
+            group[3] += counts[1]
+            group[4] += counts[0] == modules
+    return [Summary(name, lrk, *figures) for (name, lrk), figures in sorted(groups.items(), key=lambda g: g[0][0].lower())]
 
 
-def period_certificates(session: Session, record: TrainingRecord) -> list[Certificate]:
-    """The valid certificates the record's members received in the period (for the ZIP)."""
-    ids = [m.user_id for m in record.members]
-    found: list[Certificate] = []
-    for start in range(0, len(ids), 900):
-        found += session.scalars(select(Certificate).where(
-            Certificate.user_id.in_(ids[start:start + 900]), Certificate.revoked_at.is_(None),
-            Certificate.issued_at >= datetime.combine(record.period.start, datetime.min.time()),
-            Certificate.issued_at <= datetime.combine(record.period.end, datetime.max.time())))
-    return sorted(found, key=lambda c: (c.user_id or 0, c.issued_at))
+def period_certificates(session: Session, record: TrainingRecord, user_ids: Select | None = None) -> list[Certificate]:
+    """The valid certificates the record's members received in the period (for the ZIP), in one query."""
+    if not record.members:
+        return []
+    ids = user_ids if user_ids is not None else [m.user_id for m in record.members]
+    return list(session.scalars(select(Certificate).where(
+        Certificate.user_id.in_(ids), Certificate.revoked_at.is_(None),
+        Certificate.issued_at >= datetime.combine(record.period.start, datetime.min.time()),
+        Certificate.issued_at < datetime.combine(record.period.end, datetime.min.time()) + timedelta(days=1))
+        .order_by(Certificate.user_id, Certificate.issued_at, Certificate.id)))

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
+from functools import lru_cache
 
 from course.records import TrainingRecord
+from course.spreadsheet import xlsx
 from course.teams.exports import safe_cell
 from course.text import slugify
 
@@ -14,8 +17,9 @@ HEADER = ["Naam", "E-mailadres", "Team", "Locatie", "LRK-nummer", "Module", "Beg
 
 
 def _values(record: TrainingRecord):
+    cell = lru_cache(maxsize=None)(safe_cell)  # names, teams and locations repeat on every row of a person
     for r in record.rows:
-        yield [safe_cell(r.name), safe_cell(r.email), safe_cell(r.team), safe_cell(r.location), r.lrk_number,
+        yield [cell(r.name), cell(r.email), cell(r.team), cell(r.location), r.lrk_number,
                f"Module {r.module_number}: {r.module_title}", r.started, r.completed, r.screen_hours,
                r.practice_hours, r.hours, None if r.quiz_score is None else round(r.quiz_score, 1),
                r.certificate_code, r.certificate_url, r.practice_code, r.practice_url]
@@ -34,55 +38,25 @@ def _totals(record: TrainingRecord) -> list:
 
 
 def export_xlsx(record: TrainingRecord) -> bytes:
-    """The record as an Excel workbook: one row per employee and module, then a totals row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Opleidingsoverzicht")
-    widths = [24, 28, 20, 20, 14, 36, 12, 12, 11, 12, 11, 12, 16, 40, 18, 30]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "B3"
-    from openpyxl.cell import WriteOnlyCell
-    title = WriteOnlyCell(sheet, f"Opleidingsoverzicht {record.organisation.name}, {record.period.label}")
-    title.font = Font(bold=True)
-    sheet.append([title])
-    header = []
-    for text in HEADER:
-        cell = WriteOnlyCell(sheet, text)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for values in _values(record):
-        row = []
-        for index, value in enumerate(values):
-            cell = WriteOnlyCell(sheet, value)
-            if index in (6, 7) and value is not None:
-                cell.number_format = "DD-MM-YYYY"
-            elif index in (8, 9, 10):
-                cell.number_format = "0.00"
-            row.append(cell)
-        sheet.append(row)
-    totals = []
-    for index, value in enumerate(_totals(record)):
-        cell = WriteOnlyCell(sheet, value)
-        cell.font = Font(bold=True)
-        if index in (8, 9, 10):
-            cell.number_format = "0.00"
-        totals.append(cell)
-    sheet.append(totals)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The record as an Excel workbook: a title, one row per employee and module, then a totals row."""
+    title = f"Opleidingsoverzicht {record.organisation.name}, {record.period.label}"
+    rows = [([safe_cell(title)], True), (HEADER, True)]
+    rows += ((values, False) for values in _values(record))
+    rows.append((_totals(record), True))
+    return xlsx("Opleidingsoverzicht", [24, 28, 20, 20, 14, 36, 12, 12, 11, 12, 11, 12, 16, 40, 18, 30], rows,
+                numbers={8, 9, 10}, freeze=(1, 2))
 
 
 def _dutch(value) -> str:
+    kind = type(value)
+    if kind is str:
+        return value
     if value is None:
         return ""
-    if isinstance(value, float):
+    if kind is float:
         return f"{value:.2f}".replace(".", ",")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
+    if kind is date or kind is datetime:
+        return f"{value.day:02d}-{value.month:02d}-{value.year}"
     return str(value)
 
 

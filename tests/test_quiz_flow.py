@@ -161,6 +161,10 @@ def test_pass_completes_module_and_shows_feedback(client, app, attempt_url):
     assert completions(app) == 1
     overview = client.get("/cursus/").get_data(as_text=True)
     assert "Afgerond" in overview and "afgerond op" in overview
+    with app.app_context():  # the new certificate's PDF is stored at once, for managers' ZIPs
+        from course.models import Certificate, CertificatePdf
+        assert db.session.scalar(select(func.count()).select_from(CertificatePdf).join(
+            Certificate, Certificate.id == CertificatePdf.certificate_id)) == 1
 
 
 def test_fail_review_and_retake_with_fresh_draw(client, app, attempt_url):

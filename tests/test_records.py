@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from course import records
 from course.extensions import db
@@ -134,3 +134,79 @@ def test_new_certificates_list_the_learning_goals_old_ones_stay(app, client, mak
     page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
     assert "Wat de houder kan" not in page
     assert len(PdfReader(io.BytesIO(render_pdf(CertificateData.of(only_certificate(app)), "http://localhost"))).pages) == 1
+
+
+def _add_members(app, team_id: int, count: int, start: int) -> list[int]:
+    """`count` learners straight into the team (no password hashing: only the numbers matter here)."""
+    from course.models import TeamMembership, User
+    with app.app_context():
+        users = [User(name=f"Lid {start + i}", email=f"lid{start + i}@voorbeeld.nl", password_hash="x")
+                 for i in range(count)]
+        db.session.add_all(users)
+        db.session.flush()
+        db.session.add_all(TeamMembership(team_id=team_id, user_id=u.id) for u in users)
+        db.session.commit()
+        ids = [u.id for u in users]
+        db.session.remove()
+    return ids
+
+
+def test_record_pages_queries_do_not_grow_with_the_learners(client, app, org_world, count_queries):
+    urls = [f"/opleidingsoverzicht/?jaar={YEAR}", f"/opleidingsoverzicht/export.xlsx?jaar={YEAR}",
+            f"/opleidingsoverzicht/export.csv?jaar={YEAR}", f"/opleidingsoverzicht/overzicht-scholing.pdf?jaar={YEAR}",
+            f"/opleidingsoverzicht/certificaten.zip?jaar={YEAR}",
+            f"/opleidingsoverzicht/medewerkers/{org_world['anouk']}.pdf?jaar={YEAR}"]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with count_queries() as counter:
+                response = client.get(url)
+                assert response.status_code == 200, url
+                response.get_data()  # a streamed ZIP sends its queries while it is read
+            found.append(counter["n"])
+        return found
+
+    [extra] = _add_members(app, org_world["b"], 1, 0)  # 3 learners: Anouk, Bram and one more
+    complete_module(app, extra)
+    few = counts()
+    more = _add_members(app, org_world["a"], 14, 1) + _add_members(app, org_world["b"], 13, 20)  # 30 learners
+    for user_id in more[:3]:
+        complete_module(app, user_id)
+    assert "<strong>30</strong> medewerkers" in client.get(urls[0]).get_data(as_text=True)
+    assert counts() == few, dict(zip(urls, zip(few, counts())))
+
+
+def test_zip_reads_stored_pdfs_and_draws_them_again_when_they_change(client, app, org_world, monkeypatch):
+    from course import certificates
+    from course.models import CertificatePdf
+    url = f"/opleidingsoverzicht/certificaten.zip?jaar={YEAR}"
+    first = zipfile.ZipFile(io.BytesIO(client.get(url).data))
+    [info] = first.infolist()
+    assert info.compress_type == zipfile.ZIP_STORED and first.read(info).startswith(b"%PDF")
+
+    def no_drawing(*args):
+        raise AssertionError("drawn again")
+    monkeypatch.setattr(certificates, "render_pdf", no_drawing)
+    again = zipfile.ZipFile(io.BytesIO(client.get(url).data))
+    assert again.read(again.namelist()[0]) == first.read(info)  # from the stored copy
+    monkeypatch.undo()
+    app.config["BASE_URL"] = "https://cursus.example.nl"  # the QR code's address changes: drawn again
+    try:
+        moved = zipfile.ZipFile(io.BytesIO(client.get(url).data))
+        text = PdfReader(io.BytesIO(moved.read(moved.namelist()[0]))).pages[0].extract_text()
+        assert "https://cursus.example.nl/verify" in text
+    finally:
+        app.config["BASE_URL"] = "http://localhost"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CertificatePdf)) == 1
+
+
+def test_deleting_the_account_deletes_the_stored_pdfs_with_the_name(client, app, org_world, auth):
+    from course import accounts
+    from course.models import CertificatePdf, User
+    assert client.get(f"/opleidingsoverzicht/certificaten.zip?jaar={YEAR}").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CertificatePdf)) == 1
+        accounts.delete_account(db.session, db.session.get(User, org_world["anouk"]), keep_name_on_certificates=False)
+        assert db.session.scalar(select(func.count()).select_from(CertificatePdf)) == 0

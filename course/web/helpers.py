@@ -1,6 +1,6 @@
 """What the views share: the loaded course, downloads, read-only pages, starting a session, PDF answers."""
 
-from flask import current_app, request, session
+from flask import current_app, request, session, stream_with_context
 from flask_login import login_user
 
 from course import certificates
@@ -13,7 +13,7 @@ def get_course() -> Course:
     return current_app.extensions["course"]
 
 
-def attachment(data: bytes | str, mimetype: str, filename: str):
+def attachment(data, mimetype: str, filename: str):
     """A private download: never cached by a shared proxy, saved under filename."""
     return current_app.response_class(data, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
@@ -53,3 +53,9 @@ def pdf_response(certificate):
     data = certificates.CertificateData.of(certificate)
     pdf = certificates.render_pdf(data, current_app.config["BASE_URL"])
     return attachment(pdf, "application/pdf", certificates.filename(data))
+
+
+def zip_download(found, filename: str):
+    """Certificates as a ZIP download, sent while it is written, from their stored PDFs."""
+    pdfs = certificates.stored_pdfs(db.session, found, current_app.config["BASE_URL"])
+    return attachment(stream_with_context(certificates.zip_stream(pdfs)), "application/zip", filename)

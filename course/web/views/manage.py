@@ -12,7 +12,7 @@ from course.errors import InvitationProblem
 from course.extensions import db, limiter
 from course.web.forms import ActionForm, TargetDateForm
 from course.web.policy import managed_team_or_404
-from course.web.helpers import attachment
+from course.web.helpers import attachment, zip_download
 from course.web.helpers import pdf_response
 
 bp = Blueprint("manage", __name__, url_prefix="/teams")
@@ -163,9 +163,7 @@ def evidence(team_id: int):
 def certificates_zip(team_id: int):
     team = managed_team_or_404(team_id)
     _log("certificaten gedownload (zip)", team)
-    found = teams.team_certificates(db.session, team)
-    data = certificates.zip_of((certificates.CertificateData.of(c) for c in found), current_app.config["BASE_URL"])
-    return attachment(data, "application/zip", f"{_file_stem(team)}-certificaten.zip")
+    return zip_download(teams.team_certificates(db.session, team), f"{_file_stem(team)}-certificaten.zip")
 
 
 # ----- joining a team (any signed-in user with the link) -----

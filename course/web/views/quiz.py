@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course import attempts
+from course import attempts, certificates
 from course.web.helpers import get_course
 from course.errors import QuizLocked, TamperedAnswers
 from course.extensions import db
@@ -80,6 +80,9 @@ def attempt(module_slug: str, attempt_id: int):
                     done = attempts.submit_attempt(db.session, get_course(), current_user, module, attempt, answers,
                                                    current_app.config["ISSUER_NAME"])
                     if done.completed_module:
+                        # Drawn once now, so that a manager's ZIP of hundreds reads the PDF instead of drawing it.
+                        certificates.store_pdfs(db.session, certificates.certificates_of(db.session, current_user),
+                                                current_app.config["BASE_URL"])
                         flash(f"Gefeliciteerd! Je hebt module {module.number} afgerond. Je certificaat staat klaar "
                               "bij 'Mijn certificaten'.", "success")
                     return redirect(url_for(".result", module_slug=module.slug, attempt_id=attempt.id))

@@ -1,17 +1,17 @@
 """The training record: organisation view with filters, XLSX/CSV/ZIP exports and 'overzicht scholing' PDFs."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from course import audit, certificates, records, records_export, records_pdf, teams
+from course import audit, records, records_export, records_pdf, teams
 from course.extensions import db
 from course.models import Organisation, Team, User, utcnow
 from course.models_records import Location
 from course.text import slugify
-from course.web.helpers import attachment, get_course
+from course.web.helpers import attachment, zip_download, get_course
 
 bp = Blueprint("records", __name__, url_prefix="/opleidingsoverzicht")
 
@@ -26,6 +26,10 @@ class Selection:
     team: Team | None
     location: Location | None
     problem: str = ""
+    # Plain ids, read once: the audit log's commit expires the rows above, and 100 teams must not mean
+    # 100 queries to read their ids again.
+    team_ids: list[int] = field(default_factory=list)
+    location_id: int | None = None
 
     def args(self) -> dict:
         """The filters as query arguments, for the download links."""
@@ -76,15 +80,20 @@ def _selection() -> Selection:
     period, problem = _period()
     team = next((t for t in their if t.id == _int("team")), None)
     location = next((loc for loc in locations if loc.id == _int("locatie")), None)
-    return Selection(organisations, organisation, their, locations, period, team, location, problem)
+    return Selection(organisations, organisation, their, locations, period, team, location, problem,
+                     [team.id] if team else [t.id for t in their], location.id if location else None)
 
 
-def _record(selection: Selection) -> records.TrainingRecord:
-    team_ids = [selection.team.id] if selection.team else [t.id for t in selection.teams]
-    members = records.members_in(db.session, selection.organisation, team_ids,
-                                 selection.location.id if selection.location else None)
+def _scope(selection: Selection, user_id: int | None = None) -> tuple:
+    return selection.organisation, selection.team_ids, selection.location_id, user_id
+
+
+def _record(selection: Selection, user_id: int | None = None) -> records.TrainingRecord:
+    """The record of the selection (or of one employee in it), in a fixed number of queries."""
+    scope = _scope(selection, user_id)
     return records.training_record(db.session, get_course(), selection.organisation, selection.period,
-                                   current_app.config["BASE_URL"], members)
+                                   current_app.config["BASE_URL"], records.members_in(db.session, *scope),
+                                   records.member_ids(*scope))
 
 
 def _log(action: str, selection: Selection, subject=None) -> None:
@@ -132,10 +141,8 @@ def certificates_zip():
     selection = _selection()
     _log("certificaten gedownload (zip, opleidingsoverzicht)", selection)
     record = _record(selection)
-    found = records.period_certificates(db.session, record)
-    data = certificates.zip_of((certificates.CertificateData.of(c) for c in found), current_app.config["BASE_URL"])
-    return attachment(data, "application/zip", records_export.filename(record, "zip").replace(
-        "opleidingsoverzicht-", "certificaten-"))
+    found = records.period_certificates(db.session, record, records.member_ids(*_scope(selection)))
+    return zip_download(found, records_export.filename(record, "zip").replace("opleidingsoverzicht-", "certificaten-"))
 
 
 @bp.get("/overzicht-scholing.pdf")
@@ -155,10 +162,10 @@ def organisation_pdf():
 @login_required
 def employee_pdf(user_id: int):
     selection = _selection()
-    record = _record(selection)
-    member = next((m for m in record.members if m.user_id == user_id), None)
-    if member is None:
+    record = _record(selection, user_id)
+    if not record.members:
         abort(404)
+    member = record.members[0]
     _log("overzicht scholing gedownload (medewerker)", selection, db.session.get(User, user_id))
     pdf = records_pdf.employee_pdf(record, member, current_app.config["ISSUER_NAME"], current_app.config["BASE_URL"],
                                    utcnow().date())
