@@ -6,6 +6,10 @@ from typing import Any, Mapping
 
 import yaml
 
+# libyaml's parser (same safe types, same error marks) reads the quiz banks about ten times faster than
+# the pure-Python one, which was most of the start-up time of every worker and every flask command.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class ContentError(Exception):
     """The content or quizzes have problems; one line per problem, each starting with its file."""
@@ -20,7 +24,7 @@ def read_yaml(path: Path, problems: list[str], line_offset: int = 0, text: str |
     try:
         if text is None:
             text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)
     except FileNotFoundError:
         problems.append(f"{path}: bestand ontbreekt")
     except UnicodeDecodeError:
