@@ -263,9 +263,8 @@ def send_reminders(dry_run: bool, now_text: str | None):
     from datetime import datetime
 
     from course import reminders as planning, reminders_send
-    from course.mail import Batch
     from course.models import utcnow
-    from course.web.reminder_mail import sender, subject
+    from course.web.reminder_mail import Sender, subject
     try:
         now = datetime.fromisoformat(now_text) if now_text else utcnow()
     except ValueError:
@@ -277,8 +276,8 @@ def send_reminders(dry_run: bool, now_text: str | None):
             click.echo(f"{mail.kind:<11} {mail.due_key:<24} {mail.email}  {subject(mail)}")
         click.echo(f"{len(planned)} mail(s) zouden worden verstuurd (proefdraai: niets verstuurd).")
         return
-    with Batch(current_app.config) as batch:
-        report = reminders_send.deliver(db.session, planned, sender(current_app._get_current_object(), batch), now)
+    with Sender(current_app._get_current_object()) as send:
+        report = reminders_send.deliver(db.session, planned, send, now, connections=send.connections)
     click.echo(f"Verstuurd: {len(report.sent)}; al door een andere run verstuurd: {report.skipped}; "
                f"mislukt (volgende run opnieuw): {report.failed}; adres geweigerd: {report.refused}; "
                f"blijven staan: {report.left}.")

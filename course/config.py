@@ -58,6 +58,8 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         # Seconds between tries when the mail server fails: after 30 s, 2 and 10 minutes, then give up.
         "MAIL_RETRY_DELAYS": tuple(int(v) for v in env.get("MAIL_RETRY_DELAYS", "30,120,600").split(",") if v.strip()),
         "MAIL_TIMEOUT": int(env.get("MAIL_TIMEOUT", "10")),
+        # SMTP connections the reminder run sends over at once (many providers allow a few per account).
+        "MAIL_CONNECTIONS": max(1, int(env.get("MAIL_CONNECTIONS", "3") or 3)),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "OPT_OUT_MAX_AGE": int(env.get("OPT_OUT_MAX_AGE", str(365 * 24 * 3600))),  # opt-out links in mails
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -6,11 +6,17 @@ and a failed delivery is logged and tried again instead of becoming an error pag
 """
 from __future__ import annotations
 
+import binascii
 import logging
 import smtplib
 import sys
 import threading
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.header import Header
 from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping
 
 if TYPE_CHECKING:  # the outbox is handed the app; the mail code itself knows no HTTP
@@ -32,6 +38,67 @@ def compose(config: Mapping, *, to: str, subject: str, body: str, html: str | No
     if html:
         message.add_alternative(html, subtype="html")
     return message
+
+
+@dataclass(frozen=True)
+class RawMail:
+    """A mail serialised once for SMTP: envelope sender, one recipient, the message bytes (CRLF line ends)."""
+    sender: str
+    to: str
+    data: bytes
+    utf8: bool = False  # an address outside ASCII: the server must offer SMTPUTF8
+
+    def as_message(self) -> EmailMessage:
+        """The mail parsed back (for the console and for tests)."""
+        return message_from_bytes(self.data, policy=policy.default)
+
+
+_BOUNDARY = "==vg-alternative=="  # cannot occur in quoted-printable text, which writes "=" as "=3D"
+
+
+@lru_cache(maxsize=8)
+def _from_header(sender: str) -> tuple[str, str]:
+    name, address = parseaddr(sender)
+    return formataddr((name, address), charset="utf-8"), address
+
+
+@lru_cache(maxsize=64)
+def _encoded(value: str) -> str:
+    """A header value outside ASCII as RFC 2047 encoded words (the subjects repeat, so it is cached)."""
+    return Header(value, "utf-8").encode(linesep="\r\n")
+
+
+def _qp(text: str) -> bytes:
+    body = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    return binascii.b2a_qp(body, istext=True).replace(b"\n", b"\r\n")
+
+
+def compose_raw(config: Mapping, *, to: str, subject: str, body: str, html: str,
+                headers: Mapping[str, str] | None = None) -> RawMail:
+    """Build a text-plus-HTML mail straight into SMTP bytes (UTF-8, quoted-printable).
+
+    The same mail as compose() gives, plus Date and Message-ID, about ten times faster: the email package's
+    header objects cost milliseconds per mail, which a run of thousands of reminders cannot afford.
+    """
+    from_header, sender = _from_header(config["MAIL_SENDER"])
+    if not to.isascii():  # an internationalised address: let the email package do it properly
+        message = compose(config, to=to, subject=subject, body=body, html=html, headers=headers)
+        return RawMail(sender, to, message.as_bytes(policy=policy.SMTPUTF8), utf8=True)
+    fields = {"From": from_header, "To": to, "Subject": subject, "Date": formatdate(),
+              "Message-ID": make_msgid(domain=sender.rpartition("@")[2] or "localhost"), **(headers or {}),
+              "MIME-Version": "1.0", "Content-Type": f'multipart/alternative; boundary="{_BOUNDARY}"'}
+    head = []
+    for name, value in fields.items():
+        if "\r" in value or "\n" in value:  # no header injection, whatever a value holds
+            raise ValueError(f"regeleinde in mailkop {name}")
+        head.append(f"{name}: {value if value.isascii() else _encoded(value)}\r\n")
+    part = "--" + _BOUNDARY + '\r\nContent-Type: text/{}; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+    data = b"".join((
+        "".join(head).encode("ascii"), b"\r\n",
+        part.format("plain").encode("ascii"), _qp(body), b"\r\n",
+        part.format("html").encode("ascii"), _qp(html), b"\r\n",
+        f"--{_BOUNDARY}--\r\n".encode("ascii")))
+    return RawMail(sender, to, data)
 
 
 def open_smtp(config: Mapping) -> smtplib.SMTP:
@@ -153,15 +220,19 @@ class Batch:
         self.config = config
         self._smtp: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage | RawMail) -> None:
         """Send one mail now (raises on failure)."""
         if not self.config.get("MAIL_SERVER"):
-            print_mail(message)
+            print_mail(message.as_message() if isinstance(message, RawMail) else message)
             return
         if self._smtp is None:
             self._smtp = open_smtp(self.config)
         try:
-            self._smtp.send_message(message)
+            if isinstance(message, RawMail):
+                options = ("SMTPUTF8", "BODY=8BITMIME") if message.utf8 else ()
+                self._smtp.sendmail(message.sender, [message.to], message.data, mail_options=options)
+            else:
+                self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused:
             raise
         except BaseException:

@@ -6,6 +6,10 @@ Planning only reads; sending (claim, deliver, mark) is in course.reminders_send.
 Schedule (a team's target date D): two weeks before (any day from D-14 until D), on the day (D until
 D+7), then once a week while overdue (D+7, D+14, D+21, D+28), and nothing after four weeks. A run that
 misses a day catches up with the latest point only; each point is sent at most once per person.
+
+The schedule is per person, not per team: a learner in several teams follows the earliest target date
+whose reminders still run (two teams with the same date give one mail that names both), a later date
+takes over when that one's four weeks are over, and nobody gets two target-date reminders on one day.
 """
 from __future__ import annotations
 
@@ -84,15 +88,29 @@ def _done_keys(session: Session) -> set[tuple[int, str, str]]:
                                                      .where(SentMail.status != "mislukt"))}
 
 
+def _claimed_today(session: Session, today: date) -> dict[int, str]:
+    """Learners who already had a target-date reminder claimed today (and its key): one a day at most."""
+    start = datetime.combine(today, datetime.min.time())
+    return dict(session.execute(select(SentMail.user_id, SentMail.due_key).where(
+        SentMail.kind == TARGET, SentMail.status != "mislukt", SentMail.claimed_at >= start,
+        SentMail.claimed_at < start + timedelta(days=1))).all())
+
+
+def dutch_list(names: list[str]) -> str:
+    """'A', 'A en B', 'A, B en C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+
 def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
     """Every reminder mail due at `now` that has not been sent, for everyone, in a fixed number of queries."""
     today = now.date()
     off, done = _switched_off(session), _done_keys(session)
     teams = list(session.scalars(select(Team)))
     memberships = session.execute(select(TeamMembership.team_id, TeamMembership.user_id, TeamMembership.joined_at)).all()
-    users = {u.id: u for u in session.scalars(select(User))}
+    users = {user_id: (email, name) for user_id, email, name in session.execute(select(User.id, User.email, User.name))}
     active = last_activity(session, select(User.id).scalar_subquery())
-    progress = progress_for(session, course, select(User.id).scalar_subquery())
+    # Lesson by lesson: the mails link to each learner's next step.
+    progress = progress_for(session, course, select(User.id).scalar_subquery(), lessons=True)
     nobody = no_progress(course)
     planned: list[Planned] = []
 
@@ -100,18 +118,25 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
     for team_id, user_id, joined_at in memberships:
         members[team_id].append((user_id, joined_at))
 
-    for team in teams:  # target-date reminders
-        offset = reminder_offset(team.target_date, today) if team.target_date else None
-        if offset is None:
+    targets: dict[int, dict[date, list[str]]] = defaultdict(lambda: defaultdict(list))  # learner -> date -> teams
+    for team in teams:
+        if team.target_date:
+            for user_id, _ in members[team.id]:
+                targets[user_id][team.target_date].append(team.name)
+    claimed_today = _claimed_today(session, today)
+    for user_id, dates in sorted(targets.items()):  # target-date reminders, one schedule per person
+        running = sorted((d, o) for d in dates if (o := reminder_offset(d, today)) is not None)
+        if not running:
             continue
-        for user_id, _ in members[team.id]:
-            user, mine = users[user_id], progress.get(user_id, nobody)
-            key = f"{team.id}:{team.target_date.isoformat()}:{offset:+d}"
-            if mine.completed or user_id in off[TARGET] or (user_id, TARGET, key) in done:
-                continue
-            planned.append(Planned(user_id, user.email, user.name, TARGET, key, {
-                "team": team.name, "target_date": team.target_date, "offset": offset,
-                "percent": mine.percent}))
+        target, offset = running[0]  # the earliest date whose reminders still run
+        key, mine = f"{target.isoformat()}:{offset:+d}", progress.get(user_id, nobody)
+        if (mine.completed or user_id in off[TARGET] or (user_id, TARGET, key) in done
+                or claimed_today.get(user_id, key) != key):
+            continue
+        names = sorted(dates[target], key=str.lower)
+        planned.append(Planned(user_id, *users[user_id], TARGET, key, {
+            "team": dutch_list(names), "teams": len(names), "target_date": target, "offset": offset,
+            "days_left": (target - today).days, "percent": mine.percent, "step": mine.next_step()}))
 
     planned += _digests(session, course, now, teams, members, users, progress, active, off, done)
 
@@ -123,24 +148,9 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
             continue
         key = at.date().isoformat()  # one mail per standstill: after coming back, a new one may follow
         if (user_id, RESUME, key) not in done:
-            user = users[user_id]
-            planned.append(Planned(user_id, user.email, user.name, RESUME, key,
-                                   {"percent": mine.percent}))
-    _add_next_steps(session, course, planned)
+            planned.append(Planned(user_id, *users[user_id], RESUME, key,
+                                   {"percent": mine.percent, "step": mine.next_step()}))
     return planned
-
-
-def _add_next_steps(session: Session, course: Course, planned: list[Planned]) -> None:
-    """Give each learner's mail the link to their next step (lesson by lesson, for these learners only)."""
-    learners = sorted({m.user_id for m in planned if m.kind in (TARGET, RESUME)})
-    steps = {}
-    for start in range(0, len(learners), 500):
-        chunk = learners[start:start + 500]
-        for user_id, mine in progress_for(session, course, chunk, lessons=True).items():
-            steps[user_id] = mine.next_step()
-    for mail in planned:
-        if mail.kind in (TARGET, RESUME):
-            mail.data["step"] = steps.get(mail.user_id)
 
 
 def _digests(session, course, now, teams, members, users, progress: dict[int, CourseProgress], active, off, done):
@@ -165,7 +175,7 @@ def _digests(session, course, now, teams, members, users, progress: dict[int, Co
         for team in sorted(their_teams, key=lambda t: t.name.lower()):
             finished, overdue, not_started = [], [], []
             for user_id, joined_at in members[team.id]:
-                mine, name = progress.get(user_id, nobody), users[user_id].name
+                mine, name = progress.get(user_id, nobody), users[user_id][1]
                 at = active.get(user_id)
                 changed |= joined_at >= week_start or (at is not None and at >= week_start)
                 if mine.completed and mine.completed_at >= week_start:
@@ -178,7 +188,6 @@ def _digests(session, course, now, teams, members, users, progress: dict[int, Co
                              "members": len(members[team.id]), "finished": sorted(finished, key=str.lower),
                              "overdue": sorted(overdue, key=str.lower), "not_started": sorted(not_started, key=str.lower)})
         if changed:
-            manager = users[manager_id]
-            planned.append(Planned(manager_id, manager.email, manager.name, DIGEST, key,
+            planned.append(Planned(manager_id, *users[manager_id], DIGEST, key,
                                    {"sections": sections, "max_names": MAX_NAMES}))
     return planned

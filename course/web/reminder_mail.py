@@ -1,25 +1,21 @@
 """Reminder mails as messages: Dutch text and a simple HTML part, with links and a one-click opt-out."""
 from __future__ import annotations
 
-from email.message import EmailMessage
-from typing import Callable
+import threading
+from functools import lru_cache
 
 from flask import Flask
 
-from course.mail import Batch, compose
+from course.mail import Batch, RawMail, compose_raw
 from course.reminders import DIGEST, RESUME, TARGET, Planned
 from course.reminders_send import make_opt_out_token
 from course.text import dutch_date
 
 
-def _url(app: Flask, endpoint: str, **values) -> str:
-    return app.config["BASE_URL"] + app.url_map.bind("localhost").build(endpoint, values)
-
-
 def subject(mail: Planned) -> str:
     """The subject line: says what the mail is about without opening it."""
     if mail.kind == TARGET:
-        offset, when = mail.data["offset"], dutch_date(mail.data["target_date"])
+        offset, when = mail.data["offset"], _date(mail.data["target_date"])
         if offset < 0:
             return f"Herinnering: rond de cursus Veilige Gehechtheid af vóór {when}"
         if offset == 0:
@@ -30,30 +26,96 @@ def subject(mail: Planned) -> str:
     return "Weekoverzicht van je team: Veilige Gehechtheid"
 
 
-def message(app: Flask, mail: Planned) -> EmailMessage:
+@lru_cache(maxsize=64)
+def _date(value) -> str:
+    return dutch_date(value)  # the same few target dates in thousands of mails
+
+
+class _Renderer:
+    """What every mail of a run shares, looked up once: the URL builder, the templates, the fixed links."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.urls = app.url_map.bind("localhost")
+        self.base = app.config["BASE_URL"]
+        self._built: dict[tuple, str] = {}
+        self.settings = self.url("reminders.settings")
+        # The opt-out link is this prefix plus the token (URL-safe characters only): no URL building per mail.
+        self.opt_out = self.url("reminders.opt_out", (("token", "T"),))[:-1]
+        self.templates = {(kind, ext): app.jinja_env.get_template(f"mail/{kind}.{ext}")
+                          for kind in (TARGET, RESUME, DIGEST) for ext in ("txt", "html")}
+
+    def url(self, endpoint: str, values: tuple = ()) -> str:
+        """An absolute link; the same next steps and team pages recur in thousands of mails."""
+        url = self._built.get((endpoint, values))
+        if url is None:
+            url = self._built[endpoint, values] = self.base + self.urls.build(endpoint, dict(values))
+        return url
+
+    def message(self, mail: Planned) -> RawMail:
+        app = self.app
+        opt_out = self.opt_out + make_opt_out_token(app.config["SECRET_KEY"], mail.user_id, mail.kind)
+        context = {"mail": mail, "data": mail.data, "opt_out": opt_out, "settings": self.settings,
+                   "TARGET": TARGET, "RESUME": RESUME, "DIGEST": DIGEST}
+        step = mail.data.get("step")
+        if mail.kind in (TARGET, RESUME):
+            endpoint, values = step.endpoint if step else ("learn.overview", {})
+            context["next_url"] = self.url(endpoint, tuple(sorted(values.items())))
+            context["next_title"] = (step.lesson.title if step and step.lesson else
+                                     f"de quiz van module {step.module.number}" if step else "het cursusoverzicht")
+        else:
+            context["team_urls"] = {s["team_id"]: self.url("manage.team", (("team_id", s["team_id"]),))
+                                    for s in mail.data["sections"]}
+        # No app context needed (nor pushed per mail): the mail templates use only what is passed in.
+        text = self.templates[mail.kind, "txt"].render(context)
+        html = self.templates[mail.kind, "html"].render(context)
+        # RFC 8058: mail programs show an "afmelden" button that POSTs to this address, without a page.
+        headers = {"List-Unsubscribe": f"<{opt_out}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        return compose_raw(app.config, to=mail.email, subject=subject(mail), body=text, html=html, headers=headers)
+
+
+def _renderer(app: Flask) -> _Renderer:
+    renderer = app.extensions.get("reminder_mail")
+    if renderer is None:
+        renderer = app.extensions["reminder_mail"] = _Renderer(app)
+    return renderer
+
+
+def message(app: Flask, mail: Planned) -> RawMail:
     """Render one planned mail."""
-    opt_out = _url(app, "reminders.opt_out", token=make_opt_out_token(app.config["SECRET_KEY"], mail.user_id, mail.kind))
-    context = {"mail": mail, "data": mail.data, "opt_out": opt_out, "settings": _url(app, "reminders.settings"),
-               "TARGET": TARGET, "RESUME": RESUME, "DIGEST": DIGEST}
-    step = mail.data.get("step")
-    if mail.kind in (TARGET, RESUME):
-        endpoint, values = step.endpoint if step else ("learn.overview", {})
-        context["next_url"] = _url(app, endpoint, **values)
-        context["next_title"] = (step.lesson.title if step and step.lesson else
-                                 f"de quiz van module {step.module.number}" if step else "het cursusoverzicht")
-    else:
-        context["team_urls"] = {s["team_id"]: _url(app, "manage.team", team_id=s["team_id"])
-                                for s in mail.data["sections"]}
-    text = app.jinja_env.get_template(f"mail/{mail.kind}.txt").render(**context)
-    html = app.jinja_env.get_template(f"mail/{mail.kind}.html").render(**context)
-    # RFC 8058: mail programs show an "afmelden" button that POSTs to this address, without a page.
-    headers = {"List-Unsubscribe": f"<{opt_out}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    return compose(app.config, to=mail.email, subject=subject(mail), body=text, html=html, headers=headers)
+    return _renderer(app).message(mail)
 
 
-def sender(app: Flask, batch: Batch) -> Callable[[Planned], None]:
-    """send(mail): render and send one planned mail over the batch's connection (raises on failure)."""
-    def send(mail: Planned) -> None:
-        with app.app_context():
-            batch.send(message(app, mail))
-    return send
+class Sender:
+    """send(mail): render one planned mail and send it; each thread that calls it has its own SMTP connection.
+
+    The reminder run sends over MAIL_CONNECTIONS connections at once (see reminders_send.deliver). Use it
+    as a context manager: leaving it closes every connection.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.connections = app.config["MAIL_CONNECTIONS"] if app.config.get("MAIL_SERVER") else 1
+        self._local = threading.local()
+        self._batches: list[Batch] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, mail: Planned) -> None:
+        batch = getattr(self._local, "batch", None)
+        if batch is None:
+            batch = self._local.batch = Batch(self.app.config)
+            with self._lock:
+                self._batches.append(batch)
+        batch.send(message(self.app, mail))
+
+    def close(self) -> None:
+        with self._lock:
+            for batch in self._batches:
+                batch.close()
+            self._batches.clear()
+
+    def __enter__(self) -> "Sender":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
