@@ -92,7 +92,8 @@ def compose_raw(config: Mapping, *, to: str, subject: str, body: str, html: str,
         if "\r" in value or "\n" in value:  # no header injection, whatever a value holds
             raise ValueError(f"regeleinde in mailkop {name}")
         head.append(f"{name}: {value if value.isascii() else _encoded(value)}\r\n")
-    part = "--" + _BOUNDARY + '\r\nContent-Type: text/{}; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+    part = ("--" + _BOUNDARY + '\r\nContent-Type: text/{}; charset="utf-8"\r\n'
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n")
     data = b"".join((
         "".join(head).encode("ascii"), b"\r\n",
         part.format("plain").encode("ascii"), _qp(body), b"\r\n",

@@ -107,7 +107,7 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
     off, done = _switched_off(session), _done_keys(session)
     teams = list(session.scalars(select(Team)))
     memberships = session.execute(select(TeamMembership.team_id, TeamMembership.user_id, TeamMembership.joined_at)).all()
-    users = {user_id: (email, name) for user_id, email, name in session.execute(select(User.id, User.email, User.name))}
+    users = {uid: (email, name) for uid, email, name in session.execute(select(User.id, User.email, User.name))}
     active = last_activity(session, select(User.id).scalar_subquery())
     # Lesson by lesson: the mails link to each learner's next step.
     progress = progress_for(session, course, select(User.id).scalar_subquery(), lessons=True)

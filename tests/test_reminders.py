@@ -6,13 +6,14 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course import accounts, reminders, reminders_send, teams
 from course.extensions import db
 from course.mail import Batch
 from course.models import Team, User, utcnow
 from course.models_records import MailPreference, SentMail
+from course.web.reminder_mail import Sender
 from conftest import Inbox, complete_module, free_port, post_form
 
 TODAY = utcnow().date()
@@ -285,3 +286,278 @@ def test_a_deleted_learner_gets_nothing_and_leaves_no_rows(app, runner, world, s
     before = len(smtp_server.messages)
     run(runner, world["target"] + timedelta(days=7))
     assert "nog@voorbeeld.nl" not in recipients(smtp_server)[before:]
+
+
+# ----- one schedule per person, whatever the number of teams -----
+
+def _target_mails(messages, to):
+    return [m for rcpt, m in messages if rcpt == [to] and not m["Subject"].startswith(("Weekoverzicht", "Ga verder"))]
+
+
+def test_a_learner_in_two_teams_with_the_same_date_gets_one_mail_naming_both(app, runner, make_user, make_team,
+                                                                            smtp_server):
+    learner = make_user(name="Twee Teams", email="twee@voorbeeld.nl")
+    target = TODAY + timedelta(days=20)
+    with app.app_context():
+        for name in ("Locatie Noord", "Locatie Zuid"):
+            teams.set_target_date(db.session, None, db.session.get(Team, make_team(name, members=[learner])), target)
+        db.session.remove()
+    for day in (target - timedelta(days=14), target - timedelta(days=10), target, target + timedelta(days=7)):
+        assert run(runner, day).exit_code == 0
+    mails = _target_mails(smtp_server.messages, "twee@voorbeeld.nl")
+    assert len(mails) == 3  # two weeks before, on the day, a week late: once each, not once per team
+    assert "Je teams Locatie Noord en Locatie Zuid willen de cursus Veilige Gehechtheid af hebben" in text_of(mails[0])
+    assert "Dat is over twee weken." in text_of(mails[0])
+    with app.app_context():
+        keys = sorted(db.session.scalars(select(SentMail.due_key).where(SentMail.kind == reminders.TARGET)))
+    assert keys == [f"{target.isoformat()}:{o}" for o in ("+0", "+7", "-14")]
+
+
+def test_different_target_dates_follow_the_earliest_and_never_two_a_day(app, runner, make_user, make_team,
+                                                                        smtp_server):
+    """Teams with dates D and D+3: D's schedule runs; D+3's last point follows when D's four weeks are over."""
+    learner = make_user(name="Twee Data", email="data@voorbeeld.nl")
+    first = TODAY + timedelta(days=20)
+    with app.app_context():
+        for name, target in (("Vroeg", first), ("Later", first + timedelta(days=3))):
+            teams.set_target_date(db.session, None, db.session.get(Team, make_team(name, members=[learner])), target)
+        db.session.remove()
+    per_day = {}
+    for offset in range(-15, 45):
+        before = len(smtp_server.messages)
+        assert run(runner, first + timedelta(days=offset)).exit_code == 0
+        per_day[offset] = len(_target_mails(smtp_server.messages[before:], "data@voorbeeld.nl"))
+    assert max(per_day.values()) == 1
+    assert [o for o, n in per_day.items() if n] == [-14, 0, 7, 14, 21, 28, 35]
+    last = _target_mails(smtp_server.messages, "data@voorbeeld.nl")[-1]
+    assert "De streefdatum van je team Later was" in text_of(last)
+
+
+def test_a_second_run_on_the_same_day_sends_no_second_target_reminder(app, runner, make_user, make_team, smtp_server):
+    learner = make_user(name="Zelfde Dag", email="dag@voorbeeld.nl")
+    first, second = make_team("Eerste", members=[learner]), make_team("Tweede", members=[learner])
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, first), TODAY)
+        db.session.remove()
+    assert run(runner, TODAY).exit_code == 0
+    with app.app_context():  # later that day the other team gets an earlier date: its overdue point is due
+        teams.set_target_date(db.session, None, db.session.get(Team, second), TODAY - timedelta(days=7))
+        db.session.remove()
+    assert run(runner, TODAY, "--dry-run").output.startswith("0 mail(s)")
+    assert run(runner, TODAY).exit_code == 0
+    assert len(_target_mails(smtp_server.messages, "dag@voorbeeld.nl")) == 1
+    assert run(runner, TODAY + timedelta(days=1)).exit_code == 0  # the next day it goes out
+    mails = _target_mails(smtp_server.messages, "dag@voorbeeld.nl")
+    assert len(mails) == 2 and "De streefdatum van je team Tweede was" in text_of(mails[1])
+
+
+def test_the_first_reminder_counts_the_days_left(app, runner, make_user, make_team, smtp_server):
+    learner = make_user(name="Laat Begonnen", email="laat@voorbeeld.nl")
+    with app.app_context():
+        team = db.session.get(Team, make_team("Laat", members=[learner]))
+        teams.set_target_date(db.session, None, team, TODAY + timedelta(days=10))
+        db.session.remove()
+    run(runner, TODAY)
+    assert "Je team Laat wil de cursus" in text_of(smtp_server.messages[0][1])
+    assert "Dat is over 10 dagen." in text_of(smtp_server.messages[0][1])
+
+
+# ----- teams without a manager, bouncing addresses, failures in the middle of a run -----
+
+def test_a_team_without_a_manager_still_reminds_its_members_and_logs_no_personal_data(app, runner, make_user,
+                                                                                      make_team, smtp_server,
+                                                                                      caplog):
+    members = [make_user(name=f"Lid {chr(65 + i)}", email=f"lid{i}@voorbeeld.nl") for i in range(2)]
+    team_id = make_team("Zonder leiding", members=members)
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), TODAY + timedelta(days=14))
+        db.session.remove()
+    caplog.set_level(logging.INFO, logger="course.reminders")
+    result = run(runner, TODAY)
+    assert result.exit_code == 0 and "Verstuurd: 2;" in result.output
+    assert sorted(recipients(smtp_server)) == ["lid0@voorbeeld.nl", "lid1@voorbeeld.nl"]
+    lines = [r.getMessage() for r in caplog.records]
+    assert f"Team {team_id} heeft geen leidinggevende: er gaat geen weekoverzicht uit." in lines
+    assert not any("@" in line or "Lid " in line or "Zonder leiding" in line for line in lines)
+
+
+def test_a_bouncing_manager_address_does_not_stop_the_others(app, runner, make_user, make_team, smtp_server, caplog):
+    """550 for the manager (and for more addresses than the server-down limit): the rest of the run goes on."""
+    manager = make_user(name="Leiding", email="leiding@voorbeeld.nl")
+    learners = [make_user(name=f"Cursist {chr(65 + i)}", email=f"c{i}@voorbeeld.nl") for i in range(6)]
+    team_id = make_team(manager_id=manager, members=learners)
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), TODAY)
+        db.session.remove()
+    smtp_server.refuse.update({"leiding@voorbeeld.nl", "c0@voorbeeld.nl", "c1@voorbeeld.nl", "c2@voorbeeld.nl"})
+    caplog.set_level(logging.INFO, logger="course.reminders")
+    result = run(runner, TODAY)
+    assert result.exit_code == 0, result.output
+    assert "Verstuurd: 3;" in result.output and "adres geweigerd: 4;" in result.output
+    assert "blijven staan: 0." in result.output
+    assert sorted(recipients(smtp_server)) == ["c3@voorbeeld.nl", "c4@voorbeeld.nl", "c5@voorbeeld.nl"]
+    refused = [r.getMessage() for r in caplog.records if "geweigerd" in r.getMessage()]
+    assert len(refused) == 4 and f"account {manager}:" in " ".join(refused)
+    assert not any("@" in r.getMessage() for r in caplog.records)  # the account number, never the address
+    assert run(runner, TODAY + timedelta(days=1)).output.count("Verstuurd: 0;") == 1  # and not tried again
+    with app.app_context():
+        assert dict(db.session.execute(select(SentMail.status, func.count()).group_by(SentMail.status)).all()) == {
+            "verstuurd": 3, "geweigerd": 4}
+
+
+class FlakyInbox(Inbox):
+    """Answers 451 (try again later) to the mail of the addresses in `fail`."""
+
+    def __init__(self, fail=()):
+        super().__init__()
+        self.fail = set(fail)
+
+    async def handle_DATA(self, server, session, envelope):
+        if set(envelope.rcpt_tos) & self.fail:
+            return "451 4.3.0 Probeer het later nog eens"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def flaky_server(app):
+    inbox = FlakyInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    old = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield inbox
+    app.config.update(old)
+    controller.stop()
+
+
+def test_a_failed_mail_in_the_middle_of_batches_is_not_marked_sent_and_goes_next_run(app, runner, make_user,
+                                                                                    make_team, flaky_server,
+                                                                                    monkeypatch):
+    monkeypatch.setattr(reminders_send, "BATCH", 3)  # several batches with a handful of learners
+    learners = [make_user(name=f"Cursist {chr(65 + i)}", email=f"f{i}@voorbeeld.nl") for i in range(8)]
+    team_id = make_team(members=learners)
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), TODAY)
+        db.session.remove()
+    flaky_server.fail.add("f4@voorbeeld.nl")
+    result = run(runner, TODAY)
+    assert result.exit_code == 0 and "Verstuurd: 7;" in result.output
+    assert "mislukt (volgende run opnieuw): 1;" in result.output
+    assert sorted(recipients(flaky_server)) == sorted(f"f{i}@voorbeeld.nl" for i in range(8) if i != 4)
+    with app.app_context():
+        failed = db.session.scalar(select(SentMail).where(SentMail.status != "verstuurd"))
+        assert (failed.user_id, failed.status, failed.attempts, failed.sent_at) == (learners[4], "mislukt", 1, None)
+    flaky_server.fail.clear()
+    assert "Verstuurd: 1;" in run(runner, TODAY + timedelta(days=1)).output
+    assert sorted(recipients(flaky_server)) == sorted(f"f{i}@voorbeeld.nl" for i in range(8))
+    with app.app_context():
+        assert set(db.session.scalars(select(SentMail.status))) == {"verstuurd"}
+
+
+@pytest.mark.parametrize("connections", [1, 3])
+def test_a_server_going_down_mid_run_leaves_nothing_claimed_and_loses_nothing(app, runner, make_user, make_team,
+                                                                              flaky_server, monkeypatch, connections):
+    """After three failures in a row the run stops: the rest of its batch is freed, later batches untouched.
+
+    Over one connection the counts are exact; over three, mails already on their way when the third
+    failure comes in fail too, so only the totals are fixed.
+    """
+    monkeypatch.setattr(reminders_send, "BATCH", 4)
+    monkeypatch.setitem(app.config, "MAIL_CONNECTIONS", connections)
+    learners = [make_user(name=f"Cursist {chr(65 + i)}", email=f"s{i}@voorbeeld.nl") for i in range(10)]
+    team_id = make_team(members=learners)
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), TODAY)
+        db.session.remove()
+    flaky_server.fail.update(f"s{i}@voorbeeld.nl" for i in range(2, 10))  # from the third mail on: "try later"
+    result = run(runner, TODAY)
+    assert result.exit_code == 1 and "Verstuurd: 2;" in result.output
+    failed, left = (int(n) for n in re.search(r"mislukt \(volgende run opnieuw\): (\d+);.*blijven staan: (\d+)\.",
+                                                result.output).groups())
+    assert failed + left == 8 and failed >= 3
+    if connections == 1:
+        assert (failed, left) == (3, 5)
+    with app.app_context():
+        rows = db.session.execute(select(SentMail.status, SentMail.attempts)).all()
+    # Two batches claimed (8 rows): tried and failed, one attempt; freed without a try, none. The third
+    # batch (2 mails) was never claimed.
+    assert sorted(rows) == sorted([("verstuurd", 1)] * 2 + [("mislukt", 1)] * failed + [("mislukt", 0)] * (6 - failed))
+    flaky_server.fail.clear()
+    assert run(runner, TODAY).exit_code == 0
+    assert sorted(recipients(flaky_server)) == sorted(f"s{i}@voorbeeld.nl" for i in range(10))  # each once
+
+
+def test_a_learner_deleted_between_planning_and_sending_is_skipped(app, make_user, make_team, smtp_server):
+    learners = [make_user(name=f"Cursist {chr(65 + i)}", email=f"x{i}@voorbeeld.nl") for i in range(3)]
+    team_id = make_team(members=learners)
+    now = datetime.combine(TODAY, datetime.min.time())
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), TODAY)
+        planned = reminders.plan(db.session, app.extensions["course"], now)
+        accounts.delete_account(db.session, db.session.get(User, learners[1]), keep_name_on_certificates=False)
+        with Sender(app) as send:
+            report = reminders_send.deliver(db.session, planned, send, now, connections=send.connections)
+        db.session.remove()
+    assert (len(report.sent), report.skipped) == (2, 1)
+    assert sorted(recipients(smtp_server)) == ["x0@voorbeeld.nl", "x2@voorbeeld.nl"]
+
+
+def test_a_bug_while_rendering_stops_the_run_but_leaves_no_mail_claimed(app, make_user, make_team, smtp_server):
+    learners = [make_user(name=f"Cursist {chr(65 + i)}", email=f"b{i}@voorbeeld.nl") for i in range(3)]
+    team_id = make_team(members=learners)
+    now = datetime.combine(TODAY, datetime.min.time())
+
+    def send(mail):
+        if mail.user_id == learners[1]:
+            raise KeyError("een fout in een sjabloon")
+        batch.send(_message(app, mail))
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), TODAY)
+        planned = reminders.plan(db.session, app.extensions["course"], now)
+        with Batch(app.config) as batch, pytest.raises(KeyError):
+            reminders_send.deliver(db.session, planned, send, now)
+        statuses = dict(db.session.execute(select(SentMail.user_id, SentMail.status)).all())
+        db.session.remove()
+    assert statuses[learners[1]] == "mislukt" and "bezig" not in statuses.values()
+
+
+def test_two_parallel_runs_over_several_connections_send_each_mail_once(app, make_user, make_team, monkeypatch):
+    import asyncio
+
+    class SlowInbox(Inbox):
+        async def handle_DATA(self, server, session, envelope):
+            await asyncio.sleep(0.01)
+            return await super().handle_DATA(server, session, envelope)
+    monkeypatch.setattr(reminders_send, "BATCH", 5)
+    learners = [make_user(name=f"Cursist {chr(65 + i)}", email=f"p{i}@voorbeeld.nl") for i in range(20)]
+    team_id = make_team(members=learners)
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    old = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_CONNECTIONS")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_CONNECTIONS=3)
+    now = datetime.combine(TODAY, datetime.min.time())
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), TODAY)
+        db.session.remove()
+    results = []
+
+    def one_run():
+        with app.app_context():
+            planned = reminders.plan(db.session, app.extensions["course"], now)
+            with Sender(app) as send:
+                results.append(reminders_send.deliver(db.session, planned, send, now, connections=send.connections))
+            db.session.remove()
+    try:
+        threads = [threading.Thread(target=one_run) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        app.config.update(old)
+        controller.stop()
+    assert sorted(recipients(inbox)) == sorted(f"p{i}@voorbeeld.nl" for i in range(20))
+    assert sum(len(r.sent) for r in results) == 20 and sum(r.skipped for r in results) <= 20
+    with app.app_context():
+        assert set(db.session.scalars(select(SentMail.status))) == {"verstuurd"}
