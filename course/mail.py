@@ -63,9 +63,9 @@ def _from_header(sender: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=64)
-def _encoded(value: str) -> str:
+def _encoded(name: str, value: str) -> str:
     """A header value outside ASCII as RFC 2047 encoded words (the subjects repeat, so it is cached)."""
-    return Header(value, "utf-8").encode(linesep="\r\n")
+    return Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
 
 
 def _qp(text: str) -> bytes:
@@ -91,7 +91,7 @@ def compose_raw(config: Mapping, *, to: str, subject: str, body: str, html: str,
     for name, value in fields.items():
         if "\r" in value or "\n" in value:  # no header injection, whatever a value holds
             raise ValueError(f"regeleinde in mailkop {name}")
-        head.append(f"{name}: {value if value.isascii() else _encoded(value)}\r\n")
+        head.append(f"{name}: {value if value.isascii() else _encoded(name, value)}\r\n")
     part = ("--" + _BOUNDARY + '\r\nContent-Type: text/{}; charset="utf-8"\r\n'
             "Content-Transfer-Encoding: quoted-printable\r\n\r\n")
     data = b"".join((

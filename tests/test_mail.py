@@ -53,3 +53,29 @@ def test_mail_server_down_reveals_nothing_and_the_mail_is_retried(app, client, m
     finally:
         app.config.update(old)
         controller.stop()
+
+
+def test_a_raw_mail_reads_back_as_written():
+    """compose_raw (the reminder run's fast path) gives a standard MIME mail: any mail program reads it back."""
+    import pytest
+
+    from course.mail import compose_raw
+    body = "Hallo Zoë Brûlé,\n\n.Een regel die met een punt begint   \nen een heel lange regel " + "met woorden " * 20 + "\n"
+    html = "<p>Hallo Zoë Brûlé,</p>\n<p>" + "met woorden " * 20 + "</p>"
+    config = {"MAIL_SENDER": "Leerplatform Zoë <noreply@voorbeeld.nl>"}
+    raw = compose_raw(config, to="zoe@voorbeeld.nl", subject="Herinnering: rond de cursus af vóór 1 juni 2026",
+                      body=body, html=html, headers={"List-Unsubscribe": "<https://voorbeeld.nl/afmelden/abc>"})
+    assert (raw.sender, raw.to, raw.utf8) == ("noreply@voorbeeld.nl", "zoe@voorbeeld.nl", False)
+    lines = raw.data.split(b"\r\n")
+    assert b"\n" not in b"".join(lines) and max(len(line) for line in lines) <= 78  # CRLF only, short lines
+    message = raw.as_message()
+    assert message["Subject"] == "Herinnering: rond de cursus af vóór 1 juni 2026"
+    assert message["From"] == "Leerplatform Zoë <noreply@voorbeeld.nl>"
+    assert message["List-Unsubscribe"] == "<https://voorbeeld.nl/afmelden/abc>"
+    assert message["Date"] and message["Message-ID"].endswith("@voorbeeld.nl>")
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == body
+    assert message.get_body(("html",)).get_content().replace("\r\n", "\n") == html
+    with pytest.raises(ValueError):  # no header injection through a value with a line break
+        compose_raw(config, to="zoe@voorbeeld.nl", subject="Hallo\r\nBcc: iedereen@voorbeeld.nl", body="x", html="y")
+    international = compose_raw(config, to="zoë@voorbeeld.nl", subject="Hallo", body="x", html="<p>y</p>")
+    assert international.utf8 and international.as_message()["To"] == "zoë@voorbeeld.nl"
