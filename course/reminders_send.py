@@ -72,6 +72,8 @@ def claim(session: Session, mails: list[Planned], now: datetime) -> list[tuple[P
     New rows are inserted in key order (so two runs never wait on each other in a circle), failed
     ones taken back with a conditional UPDATE; one commit.
     """
+    if not mails:
+        return []
     mails = sorted(mails, key=_key)
     rows = [{"user_id": m.user_id, "kind": m.kind, "due_key": m.due_key, "status": CLAIMED, "attempts": 0,
              "claimed_at": now} for m in mails]
