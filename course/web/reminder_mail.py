@@ -74,16 +74,9 @@ class _Renderer:
         return compose_raw(app.config, to=mail.email, subject=subject(mail), body=text, html=html, headers=headers)
 
 
-def _renderer(app: Flask) -> _Renderer:
-    renderer = app.extensions.get("reminder_mail")
-    if renderer is None:
-        renderer = app.extensions["reminder_mail"] = _Renderer(app)
-    return renderer
-
-
 def message(app: Flask, mail: Planned) -> RawMail:
-    """Render one planned mail."""
-    return _renderer(app).message(mail)
+    """Render one planned mail (a run renders through its Sender, which looks things up once)."""
+    return _Renderer(app).message(mail)
 
 
 class Sender:
@@ -96,6 +89,7 @@ class Sender:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.connections = app.config["MAIL_CONNECTIONS"] if app.config.get("MAIL_SERVER") else 1
+        self._renderer = _Renderer(app)
         self._local = threading.local()
         self._batches: list[Batch] = []
         self._lock = threading.Lock()
@@ -106,7 +100,7 @@ class Sender:
             batch = self._local.batch = Batch(self.app.config)
             with self._lock:
                 self._batches.append(batch)
-        batch.send(message(self.app, mail))
+        batch.send(self._renderer.message(mail))
 
     def close(self) -> None:
         with self._lock:
