@@ -10,6 +10,8 @@ misses a day catches up with the latest point only; each point is sent at most o
 The schedule is per person, not per team: a learner in several teams follows the earliest target date
 whose reminders still run (two teams with the same date give one mail that names both), a later date
 takes over when that one's four weeks are over, and nobody gets two target-date reminders on one day.
+While a learner's target-date reminders run, no separate "pick up where you left off" mail goes out:
+the reminder already links to the next step (one mail, not two on the same morning).
 """
 from __future__ import annotations
 
@@ -124,10 +126,13 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
             for user_id, _ in members[team.id]:
                 targets[user_id][team.target_date].append(team.name)
     claimed_today = _claimed_today(session, today)
+    reminded: set[int] = set()  # learners whose target-date reminders run: they get no separate resume mail
     for user_id, dates in sorted(targets.items()):  # target-date reminders, one schedule per person
         running = sorted((d, o) for d in dates if (o := reminder_offset(d, today)) is not None)
         if not running:
             continue
+        if user_id not in off[TARGET]:
+            reminded.add(user_id)
         target, offset = running[0]  # the earliest date whose reminders still run
         key, mine = f"{target.isoformat()}:{offset:+d}", progress.get(user_id, nobody)
         if (mine.completed or user_id in off[TARGET] or (user_id, TARGET, key) in done
@@ -144,7 +149,7 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
     for user_id, mine in progress.items():  # pick up where you left off
         at = active.get(user_id)
         if (at is None or at > since or at < too_long or mine.completed or user_id not in users or user_id in off[RESUME]
-                or not any(m.status is Status.IN_PROGRESS for m in mine.modules)):
+                or user_id in reminded or not any(m.status is Status.IN_PROGRESS for m in mine.modules)):
             continue
         key = at.date().isoformat()  # one mail per standstill: after coming back, a new one may follow
         if (user_id, RESUME, key) not in done:

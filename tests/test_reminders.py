@@ -222,6 +222,29 @@ def test_pick_up_where_you_left_off_once(app, runner, make_user, smtp_server):
     assert "/cursus/eerste-module/les-2" in body and "maar één keer" in body, body
 
 
+def test_no_separate_pick_up_mail_while_target_reminders_run(app, runner, make_user, make_team, smtp_server):
+    # Halfway and idle for three weeks, in a team whose target date is near: the target-date reminder
+    # already links to the next step, so no "Ga verder" mail comes on top of it, then or the day after.
+    learner = make_user(name="Halverwege", email="half@voorbeeld.nl")
+    team_id = make_team(members=[learner])
+    with app.app_context():
+        from course.progress import mark_lesson_done
+        mark_lesson_done(db.session, db.session.get(User, learner), app.extensions["course"].lessons[0])
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), TODAY + timedelta(days=30))
+        db.session.remove()
+    for day in (22, 23, 24):
+        run(runner, TODAY + timedelta(days=day))
+    subjects = [m["Subject"] for _, m in smtp_server.messages]
+    assert len(subjects) == 1 and not subjects[0].startswith("Ga verder"), subjects
+    assert "/cursus/eerste-module/les-2" in text_of(smtp_server.messages[0][1])
+    # Who switched the target-date reminders off still gets the one pick-up mail.
+    with app.app_context():
+        reminders_send.set_preferences(db.session, db.session.get(User, learner), utcnow(), reminders=False)
+        db.session.remove()
+    run(runner, TODAY + timedelta(days=25))
+    assert len(smtp_server.messages) == 2 and smtp_server.messages[1][1]["Subject"].startswith("Ga verder")
+
+
 def test_mail_server_down_for_a_whole_run_loses_nothing(app, runner, make_user, make_team, caplog):
     learners = [make_user(email=f"d{i}@voorbeeld.nl") for i in range(5)]
     team_id = make_team(members=learners)
