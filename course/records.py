@@ -137,7 +137,7 @@ def members_in(session: Session, organisation: Organisation, team_ids: list[int]
     query = _scoped(select(User.id, User.name, User.email, Team.id, Team.name, Location.id, Location.name,
                            Location.lrk_number)
                     .join(TeamMembership, TeamMembership.user_id == User.id).join(Team, Team.id == TeamMembership.team_id)
-                    .outerjoin(Location, Location.id == Team.location_id).order_by(User.name, User.id, Team.name),
+                    .outerjoin(Location, Location.id == Team.location_id).order_by(User.name, User.id, Team.name, Team.id),
                     organisation, team_ids, location_id, user_id)
     seen, members = set(), []
     # Plain rows through the connection: thousands of them, and the ORM would only add work per row.

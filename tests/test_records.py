@@ -2,7 +2,7 @@
 import csv
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -210,3 +210,67 @@ def test_deleting_the_account_deletes_the_stored_pdfs_with_the_name(client, app,
         assert db.session.scalar(select(func.count()).select_from(CertificatePdf)) == 1
         accounts.delete_account(db.session, db.session.get(User, org_world["anouk"]), keep_name_on_certificates=False)
         assert db.session.scalar(select(func.count()).select_from(CertificatePdf)) == 0
+
+
+def test_the_views_figures_equal_the_full_records(app, client, org_world, make_user, make_team):
+    """records_view counts in SQL what summaries() counts from the full record: the two must not drift apart."""
+    from course import records_view
+    from course.models import LessonProgress, ModuleCompletion, Team, TeamMembership
+    from course.practice import scope as practice_scope
+    course = app.extensions["course"]
+    first, last = course.modules[0], course.modules[-1]
+    carla, dirk, eva, fenna = (make_user(name=n, email=f"{n.lower()}@voorbeeld.nl") for n in ("Carla", "Dirk", "Eva", "Fenna"))
+    for slug in [m.slug for m in course.modules]:
+        complete_module(app, eva, slug)  # the whole course this year
+    complete_module(app, carla)
+    make_team("Zonder Locatie", manager_id=None, members=[fenna, dirk])  # a team without a location
+    earlier = datetime(YEAR - 1, 11, 3, 9, 0)
+
+    def certificate(user_id, scope, issued, revoked=None):
+        return Certificate(code=f"T{user_id}-{scope[-12:]}", user_id=user_id, scope=scope, name="x",
+                           title="x", hours=1.0, issuer="x", issued_at=issued, revoked_at=revoked)
+    with app.app_context():
+        a, b = org_world["a"], org_world["b"]
+        db.session.add_all([
+            TeamMembership(team_id=b, user_id=carla),  # in two teams: counted once, in the first by name
+            TeamMembership(team_id=a, user_id=carla), TeamMembership(team_id=b, user_id=eva),
+            # Carla began last year; Dirk completed last year, his practice signed off this year (and a revoked one)
+            LessonProgress(user_id=carla, module_slug=last.slug, lesson_slug="een", completed_at=earlier),
+            LessonProgress(user_id=dirk, module_slug=first.slug, lesson_slug="een", completed_at=earlier),
+            ModuleCompletion(user_id=dirk, module_slug=first.slug, completed_at=earlier + timedelta(days=30)),
+            certificate(dirk, practice_scope(first), datetime(YEAR, 2, 1, 10, 0)),
+            certificate(dirk, practice_scope(last), datetime(YEAR, 3, 1), revoked=datetime(YEAR, 3, 2)),
+            LessonProgress(user_id=fenna, module_slug="geen-module-meer", lesson_slug="een", completed_at=earlier),
+            LessonProgress(user_id=fenna, module_slug=first.slug, lesson_slug="een",
+                           completed_at=datetime(YEAR + 1, 1, 1)),  # after the period: not in it
+        ])
+        db.session.execute(update(Team).where(Team.id == b).values(location_id=org_world["location"]))
+        db.session.commit()
+        organisation = db.session.get(Organisation, db.session.scalar(select(Team.organisation_id).where(Team.id == a)))
+        periods = [records.Period.year(YEAR), records.Period.year(YEAR - 1),
+                   records.Period(date(YEAR - 1, 12, 1), date(YEAR, 2, 1)), records.Period(date(YEAR, 2, 2), date(YEAR, 12, 31))]
+        checked = 0
+        for period in periods:
+            for team_ids, location_id in ((None, None), ([b], None), (None, org_world["location"]), ([a], -1)):
+                members = records.members_in(db.session, organisation, team_ids, location_id)
+                full = records.training_record(db.session, course, organisation, period, "http://localhost", members)
+                by_team, by_location = records_view.overview(db.session, course, organisation, period, team_ids,
+                                                              location_id)
+                for counted, expected in ((by_team, records.summaries(full, course, "team")),
+                                          (by_location, records.summaries(full, course, "location"))):
+                    def figures(summaries):
+                        return [(s.name, s.lrk_number, s.members, s.active, s.completions, s.finished) for s in summaries]
+                    assert figures(counted) == figures(expected), (period, team_ids, location_id)
+                    assert [s.hours for s in counted] == pytest.approx([s.hours for s in expected])
+                    checked += sum(s.active + s.completions for s in expected)
+        assert checked > 20  # the seeded organisation did give figures to compare
+        this_year = {s.name: s for s in records_view.overview(db.session, course, organisation, records.Period.year(YEAR),
+                                                              None, None)[0]}
+    # Carla counts in De Regenboog only; Eva finished the course; Dirk's practice hours count in his sign-off year
+    assert [this_year[t].members for t in ("De Regenboog", "Het Klavertje", "Zonder Locatie")] == [2, 2, 2]
+    assert this_year["Het Klavertje"].finished == 1 and this_year["De Regenboog"].finished == 0
+    assert this_year["Zonder Locatie"].completions == 0 and this_year["Zonder Locatie"].active == 1
+    assert this_year["Zonder Locatie"].hours == pytest.approx(first.practice_hours)
+    page = client.get(f"/opleidingsoverzicht/?jaar={YEAR}").get_data(as_text=True)
+    # the manager's two teams: Anouk, Bram, Carla (once) and Eva; Fenna's team is not theirs
+    assert "<strong>4</strong> medewerkers" in page and "Carla" in page and "Fenna" not in page

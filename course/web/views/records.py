@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from course import audit, records, records_export, records_pdf, teams
+from course import audit, records, records_export, records_pdf, records_view, teams
 from course.extensions import db
 from course.models import Organisation, Team, User, utcnow
 from course.models_records import Location
@@ -105,12 +105,16 @@ def _log(action: str, selection: Selection, subject=None) -> None:
 @bp.get("/")
 @login_required
 def overview():
+    """Totals per team and location, counted by the database (records_view); no full record for thousands."""
     selection = _selection()
-    record = _record(selection)
-    course = get_course()
-    return render_template("records/overview.html", s=selection, record=record,
-                           by_team=records.summaries(record, course, "team"),
-                           by_location=records.summaries(record, course, "location"),
+    by_team, by_location = records_view.overview(db.session, get_course(), selection.organisation, selection.period,
+                                                 selection.team_ids, selection.location_id)
+    totals = records.Summary("", "", *(sum(getattr(s, name) for s in by_team)
+                                       for name in ("members", "active", "completions", "hours", "finished")))
+    # The links per employee only for a team or a small organisation: then reading them is cheap.
+    members = records.members_in(db.session, *_scope(selection)) if selection.team or totals.members <= 200 else None
+    return render_template("records/overview.html", s=selection, totals=totals, members=members,
+                           by_team=by_team, by_location=by_location,
                            years=range(utcnow().year, utcnow().year - 6, -1))
 
 
