@@ -8,12 +8,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Iterable
 
-from sqlalchemy import bindparam, func, literal, select, union_all
+from sqlalchemy import DateTime, Integer, String, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Lesson, Module
-from course.models import Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, User
+from course.models import Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt, User
 
 
 # A hand-in's status as stored (course/practice.py): waiting for review, revision asked, signed off.
@@ -233,7 +233,7 @@ def _build(course: Course, done: dict[tuple[str, str], datetime], counts: dict[s
             quiz_passed=module.slug in completions,
             completed_at=completions.get(module.slug),
             certificate=certificates.get(module.slug),
-            practice=PracticeState.of((practice or {}).get(module.slug, ())),
+            practice=PracticeState.of(practice[module.slug]) if practice and module.slug in practice else None,
         )
         for module in course.modules
     )
@@ -268,49 +268,60 @@ def course_progress(session: Session, course: Course, user: User) -> CourseProgr
 
 
 def progress_for(session: Session, course: Course, user_ids, *, lessons: bool = False) -> dict[int, CourseProgress]:
-    """Progress of many learners at once, in five queries whatever their number.
+    """Progress of many learners at once, in one query whatever their number.
 
-    `user_ids` is a list of ids or a subquery selecting them (a team's members). With `lessons`,
-    each result also knows which lessons were finished and when; without, only how many per
-    module (what a team table needs, and much less to read).
+    `user_ids` is a list of ids or a subquery selecting them (a team's members). With `lessons`, each result
+    also knows which lessons were finished and when; without, only how many per module (a team table's need).
     """
-    done: dict[int, dict[tuple[str, str], datetime]] = defaultdict(dict)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    return progress_and_activity(session, course, user_ids, lessons=lessons)[0]
+
+
+def progress_and_activity(session: Session, course: Course, user_ids, *, lessons: bool = False,
+                          activity: bool = False) -> tuple[dict[int, CourseProgress], dict[int, datetime]]:
+    """progress_for and, with `activity`, when each learner last finished a lesson or handed in a quiz.
+
+    One UNION ALL of plain rows, no ORM objects: a team table of 500 reads about 4,000 small tuples.
+    """
+    text, number, moment = cast(null(), String), cast(null(), Integer), cast(null(), DateTime)
+    lp = LessonProgress
     if lessons:
-        for user_id, module_slug, lesson_slug, at in session.execute(
-                select(LessonProgress.user_id, LessonProgress.module_slug, LessonProgress.lesson_slug,
-                       LessonProgress.completed_at).where(LessonProgress.user_id.in_(user_ids))):
-            done[user_id][(module_slug, lesson_slug)] = at
-        for user_id, lessons_done in done.items():
-            counts[user_id] = _lesson_counts(course, lessons_done)
-    else:
-        known = {module.slug: {lesson.slug for lesson in module.lessons} for module in course.modules}
-        for user_id, module_slug, n in session.execute(
-                select(LessonProgress.user_id, LessonProgress.module_slug, func.count(LessonProgress.id))
-                .where(LessonProgress.user_id.in_(user_ids),
-                       LessonProgress.lesson_slug.in_({s for slugs in known.values() for s in slugs}))
-                .group_by(LessonProgress.user_id, LessonProgress.module_slug)):
-            counts[user_id][module_slug] = n
-    completions: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for user_id, module_slug, at in session.execute(
-            select(ModuleCompletion.user_id, ModuleCompletion.module_slug, ModuleCompletion.completed_at)
-            .where(ModuleCompletion.user_id.in_(user_ids))):
-        completions[user_id][module_slug] = at
-    certificates: dict[int, dict[str, str]] = defaultdict(dict)
-    for user_id, scope, code in session.execute(
-            select(Certificate.user_id, Certificate.scope, Certificate.code)
-            .where(Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None))):
-        certificates[user_id][scope] = code
+        lesson_rows = select(literal("l"), lp.user_id, lp.module_slug, lp.lesson_slug, number, lp.completed_at)
+    else:  # counts per module, of lessons the course still has
+        lesson_rows = (select(literal("n"), lp.user_id, lp.module_slug, text, func.count(lp.id), func.max(lp.completed_at))
+                       .where(lp.lesson_slug.in_(sorted({x.slug for x in course.lessons}))).group_by(lp.user_id, lp.module_slug))
+    parts = [lesson_rows.where(lp.user_id.in_(user_ids)),
+             select(literal("m"), ModuleCompletion.user_id, ModuleCompletion.module_slug, text, number,
+                    ModuleCompletion.completed_at).where(ModuleCompletion.user_id.in_(user_ids)),
+             select(literal("c"), Certificate.user_id, Certificate.scope, Certificate.code, number, moment)
+             .where(Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None)),
+             select(literal("p"), PracticeSubmission.user_id, PracticeSubmission.module_slug, PracticeSubmission.status,
+                    number, moment).where(PracticeSubmission.user_id.in_(user_ids)).distinct()]
+    if activity:
+        parts.append(select(literal("q"), QuizAttempt.user_id, text, text, number, func.max(QuizAttempt.submitted_at))
+                     .where(QuizAttempt.user_id.in_(user_ids)).group_by(QuizAttempt.user_id))
+    done: dict[int, dict[tuple[str, str], datetime]] = defaultdict(dict)
+    counts, completions, certificates = defaultdict(dict), defaultdict(dict), defaultdict(dict)
     practice: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for user_id, module_slug, status in session.execute(
-            select(PracticeSubmission.user_id, PracticeSubmission.module_slug, PracticeSubmission.status)
-            .where(PracticeSubmission.user_id.in_(user_ids)).distinct()):
-        practice[user_id][module_slug].add(status)
-    ids = set(done) | set(counts) | set(completions) | set(certificates) | set(practice)
-    if isinstance(user_ids, (list, tuple, set, frozenset)):
-        ids |= set(user_ids)
-    return {user_id: _build(course, done.get(user_id, {}), counts.get(user_id, {}), completions.get(user_id, {}),
-                            certificates.get(user_id, {}), practice.get(user_id)) for user_id in ids}
+    latest: dict[int, datetime] = {}  # the last lesson or quiz of each learner, with `activity`
+    for kind, user_id, slug, value, n, at in session.execute(union_all(*parts)):
+        if kind == "n":
+            counts[user_id][slug] = n
+        elif kind == "l":
+            done[user_id][(slug, value)] = at
+        elif kind == "m":
+            completions[user_id][slug] = at
+        elif kind == "c":
+            certificates[user_id][slug] = value
+        elif kind == "p":
+            practice[user_id][slug].add(value)
+        if kind in "nlq" and at is not None and (user_id not in latest or at > latest[user_id]):
+            latest[user_id] = at
+    counts.update((user_id, _lesson_counts(course, lessons_done)) for user_id, lessons_done in done.items())
+    ids = {*counts, *completions, *certificates, *practice,
+           *(user_ids if isinstance(user_ids, (list, tuple, set, frozenset)) else ())}
+    progress = {user_id: _build(course, done.get(user_id, {}), counts.get(user_id, {}), completions.get(user_id, {}),
+                                certificates.get(user_id, {}), practice.get(user_id)) for user_id in ids}
+    return progress, latest
 
 
 def no_progress(course: Course) -> CourseProgress:

@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course import practice, teams
+from course.teams import locations
 from course.extensions import db
 from course.models import Certificate, Organisation, QuizAttempt, Team, User
 from conftest import complete_module
@@ -75,6 +76,12 @@ EXPECTED = {
     "admin.organisation": ("/beheer/organisaties/{organisation}", (R, NF, NF, OK)),
     "admin.team": ("/beheer/teams/{team}", (R, NF, NF, OK)),
     "admin.revoke_manager": ("/beheer/teams/{team}/leidinggevenden/{manager_a}/intrekken", (R, NF, NF, OK)),
+    "admin.team_location": ("/beheer/teams/{team}/locatie", (NA, NA, NA, NA)),
+    # Locations and LRK numbers: administrators only. The policy knows managers per team, not per organisation.
+    "admin.locations_page": ("/beheer/organisaties/{organisation}/locaties", (R, NF, NF, OK)),
+    "admin.organisation_lrk": ("/beheer/organisaties/{organisation}/lrk", (NA, NA, NA, NA)),
+    "admin.location": ("/beheer/locaties/{location}", (R, NF, NF, OK)),
+    "admin.remove_location": ("/beheer/locaties/{location}/verwijderen", (R, NF, NF, OK)),
     "admin.audit_log": ("/beheer/logboek", (R, NF, NF, OK)),
     "admin.item_statistics": ("/beheer/vragen?module=eerste-module", (R, NF, NF, OK)),
     "admin.item_statistics_csv": ("/beheer/vragen.csv", (R, NF, NF, OK)),
@@ -104,11 +111,13 @@ def world(app, make_user):
         teams.join(db.session, team_a, db.session.get(User, learner))
         teams.appoint_coach(db.session, None, team_a, db.session.get(User, coach_a))
         teams.appoint_coach(db.session, None, team_b, db.session.get(User, manager_b))
+        location = locations.add_location(db.session, None, organisation, "Locatie Noord", "123456789012")
+        locations.tie_team(db.session, None, team_a, location)
         module = app.extensions["course"].module("eerste-module")
         submission = practice.hand_in(db.session, db.session.get(User, learner), module,
                                       {f.id: "Kind A zocht troost." for f in module.assignment.fields})
         values = {
-            "submission": submission.id, "coach_a": coach_a,
+            "submission": submission.id, "coach_a": coach_a, "location": location.id,
             "team": team_a.id, "organisation": organisation.id, "learner": learner, "manager_a": manager_a,
             "token": team_a.invite_token,
             "attempt": db.session.scalar(select(QuizAttempt.id)),
@@ -160,4 +169,4 @@ def test_no_post_without_csrf_token_changes_anything(app, client, auth, world, r
     assert row_counts(app) == before
     with app.app_context():
         team = db.session.get(Team, world["team"])
-        assert team.target_date is None and team.invite_token == world["token"]
+        assert team.target_date is None and team.invite_token == world["token"] and team.location_id == world["location"]

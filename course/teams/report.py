@@ -3,18 +3,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
-from course.progress import CourseProgress, ModuleProgress, Status, no_progress, progress_for
-from course.models import Certificate, LessonProgress, QuizAttempt, Team, TeamMembership, User, utcnow
+from course.progress import CourseProgress, ModuleProgress, Status, no_progress, progress_and_activity, progress_for
+from course.models import Certificate, QuizAttempt, Team, TeamMembership, User, utcnow
+
+
+class Member(NamedTuple):
+    """The little the team table needs of a member's account, read as a plain row (no ORM object)."""
+    id: int
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
 class Row:
-    user: User
+    user: Member
     joined_at: datetime
     progress: CourseProgress
     overdue: bool
@@ -27,6 +36,11 @@ class Row:
     @property
     def percent(self) -> int:
         return self.progress.percent
+
+    @cached_property
+    def name_key(self) -> str:
+        """The name as it sorts and is searched: lower case."""
+        return self.user.name.lower()
 
 
 @dataclass
@@ -54,46 +68,31 @@ class TeamReport:
 STATUS_FILTERS = {"alle": lambda r: True, "te-laat": lambda r: r.overdue}
 STATUS_FILTERS.update({s.value: (lambda status: lambda r: r.progress.status is status)(s) for s in Status})
 SORTS = {
-    "te-laat": lambda r: (not r.overdue, r.user.name.lower(), r.user.id),  # the default: who is behind, first
-    "naam": lambda r: (r.user.name.lower(), r.user.id),
-    "voortgang": lambda r: (-r.percent, r.user.name.lower()),
-    "status": lambda r: (r.progress.status.rank, r.user.name.lower()),
+    "te-laat": lambda r: (not r.overdue, r.name_key, r.user.id),  # the default: who is behind, first
+    "naam": lambda r: (r.name_key, r.user.id),
+    "voortgang": lambda r: (-r.percent, r.name_key),
+    "status": lambda r: (r.progress.status.rank, r.name_key),
 }
 
 
 def team_report(session: Session, course: Course, team: Team, today: date | None = None) -> TeamReport:
-    """Every member's progress per module and for the course, in a fixed number of queries."""
+    """Every member's progress per module and for the course, and when each was last active, in two queries."""
     today = today or utcnow().date()
     member_ids = select(TeamMembership.user_id).where(TeamMembership.team_id == team.id).scalar_subquery()
     members = session.execute(
-        select(User, TeamMembership.joined_at).join(TeamMembership, TeamMembership.user_id == User.id)
-        .where(TeamMembership.team_id == team.id)
+        select(User.id, User.name, User.email, TeamMembership.joined_at)
+        .join(TeamMembership, TeamMembership.user_id == User.id).where(TeamMembership.team_id == team.id)
     ).all()
-    progress = progress_for(session, course, member_ids)
-    active = last_activity(session, member_ids)
+    progress, active = progress_and_activity(session, course, member_ids, activity=True)
+    late = bool(team.target_date and team.target_date < today)
+    nobody = no_progress(course)
     report = TeamReport(team=team, course=course)
-    for user, joined_at in members:
-        mine = progress.get(user.id) or no_progress(course)
-        overdue = bool(team.target_date and team.target_date < today and not mine.completed)
-        report.rows.append(Row(user, joined_at, mine, overdue, active.get(user.id)))
+    for user_id, name, email, joined_at in members:
+        mine = progress.get(user_id, nobody)
+        report.rows.append(Row(Member(user_id, name, email), joined_at, mine, late and not mine.completed,
+                               active.get(user_id)))
     report.rows.sort(key=SORTS["naam"])
     return report
-
-
-def last_activity(session: Session, user_ids) -> dict[int, datetime]:
-    """When each learner last finished a lesson or handed in a quiz, read from those rows (two queries).
-
-    Derived instead of stored: writing a "last seen" time on every request is what we avoid.
-    """
-    latest: dict[int, datetime] = {}
-    for column, user_column, where in (
-            (LessonProgress.completed_at, LessonProgress.user_id, LessonProgress.user_id.in_(user_ids)),
-            (QuizAttempt.submitted_at, QuizAttempt.user_id, QuizAttempt.user_id.in_(user_ids))):
-        for user_id, at in session.execute(select(user_column, func.max(column)).where(where)
-                                           .group_by(user_column)):
-            if at is not None and (user_id not in latest or at > latest[user_id]):
-                latest[user_id] = at
-    return latest
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,7 @@ def filtered(report: TeamReport, *, status: str = "alle", search: str = "", sort
     """The report's rows after the manager's filter, name search and sort order."""
     keep = STATUS_FILTERS.get(status, STATUS_FILTERS["alle"])
     needle = search.strip().lower()
-    rows = [r for r in report.rows if keep(r) and (not needle or needle in r.user.name.lower())]
+    rows = [r for r in report.rows if keep(r) and (not needle or needle in r.name_key)]
     return sorted(rows, key=SORTS.get(sort, SORTS["naam"]))
 
 

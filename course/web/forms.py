@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from course import text
 from course.accounts import password_problem
 from course.models import ORGANISATION_KINDS
+from course.teams.locations import InvalidLrk, clean_lrk
 
 CSRF_MESSAGE = (
     "Dit formulier was verlopen (of is vanaf een andere pagina verstuurd). Je gegevens staan er nog: "
@@ -191,6 +192,45 @@ class TeamForm(Form):
         _required("een naam"), Length(max=200, message="De naam mag hoogstens 200 tekens lang zijn."),
         ValidName(group=True)])
     submit = SubmitField("Team aanmaken")
+
+
+class ValidLrk:
+    """The LRK-number rule (course/teams/locations.py: 12 digits) as a validator; empty passes."""
+
+    def __call__(self, form, field) -> None:
+        try:
+            clean_lrk(field.data)
+        except InvalidLrk as problem:
+            raise ValidationError(str(problem))
+
+
+def _lrk_field(label: str = "LRK-nummer") -> StringField:
+    return StringField(label, filters=[_text_filter], validators=[Length(max=40, message="Een LRK-nummer heeft 12 "
+                                                                                          "cijfers."), ValidLrk()],
+                       description="12 cijfers, te vinden in het Landelijk Register Kinderopvang. Leeg laten mag.",
+                       render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 40})
+
+
+class LocationForm(Form):
+    name = StringField("Naam van de locatie", filters=[_text_filter], validators=[
+        _required("een naam"), Length(max=200, message="De naam mag hoogstens 200 tekens lang zijn."),
+        ValidName(group=True)])
+    lrk = _lrk_field()
+    submit = SubmitField("Locatie toevoegen")
+
+
+class OrganisationLrkForm(Form):
+    lrk = _lrk_field("LRK-nummer van de organisatie zelf")
+    submit = SubmitField("LRK-nummer opslaan")
+
+
+class TeamLocationForm(Form):
+    location = SelectField("Locatie", choices=[], validate_choice=False, description="Op welke locatie werkt dit team?")
+    submit = SubmitField("Locatie opslaan")
+
+    def validate_location(self, field) -> None:
+        if field.data not in {value for value, _ in field.choices}:  # the organisation's own locations, or none
+            raise ValidationError("Kies een locatie van deze organisatie uit de lijst, of ‘Geen locatie’.")
 
 
 class ManagerForm(Form):

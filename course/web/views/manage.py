@@ -12,6 +12,7 @@ from course.errors import InvitationProblem
 from course.extensions import db, limiter
 from course.web.forms import ActionForm, TargetDateForm
 from course.web.policy import managed_team_or_404
+from course.web.team_table import table_rows
 from course.web.helpers import attachment, zip_download
 from course.web.helpers import pdf_response
 
@@ -48,7 +49,8 @@ def team(team_id: int):
         request.args.get("sorteer", "te-laat")
     rows = teams.filtered(report, status=status, search=search, sort=sort)
     invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
-    return render_template("manage/team.html", team=team, report=report, rows=rows, status=status, search=search,
+    return render_template("manage/team.html", team=team, report=report, rows=rows, table=table_rows(rows, team.id),
+                           status=status, search=search,
                            sort=sort, invite_url=invite_url, form=ActionForm(),
                            status_choices=[(s.value, s.label.capitalize()) for s in Status],
                            not_started=Status.NOT_STARTED,
