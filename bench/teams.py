@@ -135,6 +135,8 @@ def main() -> None:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
     team_id = seed(app)
+    import gc
+    gc.freeze()  # as gunicorn.conf.py does in each worker once the app is loaded
     client = app.test_client()
     client.post("/inloggen", data={"email": "manager@bench.nl", "password": "benchmark-wachtwoord"})
     for label, path in (("team page (500 members)", f"/teams/{team_id}/"),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -28,19 +27,19 @@ class Row:
     progress: CourseProgress
     overdue: bool
     last_active: datetime | None = None  # latest lesson finished or quiz handed in
+    # Worked out once: counting, filtering, sorting and the table each ask for them, 500 times per team.
+    status: Status = field(init=False)
+    percent: int = field(init=False)
+    name_key: str = field(init=False)  # the name as it sorts and is searched
+
+    def __post_init__(self):
+        object.__setattr__(self, "status", self.progress.status)
+        object.__setattr__(self, "percent", self.progress.percent)
+        object.__setattr__(self, "name_key", self.user.name.lower())
 
     @property
     def modules(self) -> tuple[ModuleProgress, ...]:
         return self.progress.modules
-
-    @property
-    def percent(self) -> int:
-        return self.progress.percent
-
-    @cached_property
-    def name_key(self) -> str:
-        """The name as it sorts and is searched: lower case."""
-        return self.user.name.lower()
 
 
 @dataclass
@@ -50,7 +49,7 @@ class TeamReport:
     rows: list[Row] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
-        return sum(r.progress.status is status for r in self.rows)
+        return sum(r.status is status for r in self.rows)
 
     @property
     def finished(self) -> int:
@@ -66,12 +65,12 @@ class TeamReport:
 
 
 STATUS_FILTERS = {"alle": lambda r: True, "te-laat": lambda r: r.overdue}
-STATUS_FILTERS.update({s.value: (lambda status: lambda r: r.progress.status is status)(s) for s in Status})
+STATUS_FILTERS.update({s.value: (lambda status: lambda r: r.status is status)(s) for s in Status})
 SORTS = {
     "te-laat": lambda r: (not r.overdue, r.name_key, r.user.id),  # the default: who is behind, first
     "naam": lambda r: (r.name_key, r.user.id),
     "voortgang": lambda r: (-r.percent, r.name_key),
-    "status": lambda r: (r.progress.status.rank, r.name_key),
+    "status": lambda r: (r.status.rank, r.name_key),
 }
 
 

@@ -29,16 +29,17 @@ class TableRow(NamedTuple):
 
 
 @lru_cache(maxsize=4096)
-def _cell(number: int, status: Status, date_text: str, percent: int, practice: str) -> str:
-    """A module cell without its certificate link; the same for everyone in the same state."""
+def _cell(number: int, state: str, detail, practice: str) -> str:
+    """A module cell without its certificate link and closing tag; the same for everyone in the same state.
+
+    `state` is a Status value, `detail` the completion day (afgerond) or the percentage (bezig).
+    """
+    status = Status(state)
     if status is Status.NOT_STARTED:
         body = f'<span aria-hidden="true">–</span><span class="visually-hidden">{status.label.capitalize()}</span>'
     else:
-        body = f'<span class="badge badge-{status.value}">{status.label.capitalize()}</span>'
-        if status is Status.DONE:
-            body += f'<br><span class="meta">{date_text}</span>'
-        elif status is Status.IN_PROGRESS:
-            body += f'<br><span class="meta">{percent}%</span>'
+        body = f'<span class="badge badge-{state}">{status.label.capitalize()}</span>'
+        body += f'<br><span class="meta">{dutch_date(detail) if status is Status.DONE else f"{detail}%"}</span>'
     if practice:
         body += f'<br><span class="meta practice-state">Praktijk: {practice}</span>'
     return f'<td data-label="Module {number}">{body}'  # plain text: it holds no user input
@@ -46,11 +47,14 @@ def _cell(number: int, status: Status, date_text: str, percent: int, practice: s
 
 def _module_cell(mp: ModuleProgress, certificate_prefix: str) -> str:
     status = mp.status
-    cell = _cell(mp.module.number, status, dutch_date(mp.completed_at) if status is Status.DONE else "",
-                 mp.percent if status is Status.IN_PROGRESS else 0, mp.practice.label if mp.practice else "")
-    if status is Status.DONE and mp.certificate:
-        return f'{cell}<br><a href="{certificate_prefix}{escape(mp.certificate)}.pdf">certificaat</a></td>'
-    return cell + "</td>"
+    practice = mp.practice.label if mp.practice is not None else ""
+    if status is Status.DONE:
+        cell = _cell(mp.module.number, "afgerond", mp.completed_at.date(), practice)
+        if mp.certificate:
+            return f'{cell}<br><a href="{certificate_prefix}{escape(mp.certificate)}.pdf">certificaat</a></td>'
+        return cell + "</td>"
+    detail = mp.percent if status is Status.IN_PROGRESS else None
+    return _cell(mp.module.number, status.value, detail, practice) + "</td>"
 
 
 def table_rows(rows: list[Row], team_id: int) -> list[TableRow]:
@@ -63,7 +67,7 @@ def table_rows(rows: list[Row], team_id: int) -> list[TableRow]:
         modules = progress.modules
         out.append(TableRow(
             row.overdue, f"{member_prefix}{row.user.id}", row.user.name,
-            f"{progress.modules_done} van {len(modules)} modules", progress.percent,
+            f"{progress.modules_done} van {len(modules)} modules", row.percent,
             Markup("".join([_module_cell(mp, certificate_prefix) for mp in modules])),
             dutch_date(row.last_active) if row.last_active else "nog niet"))
     return out
