@@ -451,3 +451,44 @@ def test_printable_evidence_of_training(client, app, auth, make_user, make_team)
     assert "Bas" in html and "Nog geen certificaten." in html
     assert "data-print" in html and "print.js" in html
     assert f'href="/teams/{team_id}/bewijs"' in client.get(f"/teams/{team_id}/").get_data(as_text=True)
+
+
+def test_team_pages_queries_stay_the_same_from_3_to_30_members_with_progress(client, app, auth, make_user, make_team,
+                                                                           count_queries):
+    """Every member has rows of each kind (lessons, a completion, a certificate, a quiz, a hand-in), so a query
+    per member anywhere (a lazy load, a per-row lookup) would show, and the team is overdue."""
+    from course import practice, teams
+    from conftest import read_all_lessons
+    manager = make_user(email="leiding@voorbeeld.nl")
+    sizes = {"3": [make_user() for _ in range(3)], "30": [make_user() for _ in range(30)]}
+    team_ids = {size: make_team(f"Team {size}", manager, members) for size, members in sizes.items()}
+    module = "eerste-module"
+    for members in sizes.values():
+        complete_module(app, members[0])
+        read_all_lessons(app, members[1], "tweede-module")
+        with app.app_context():
+            course_module = app.extensions["course"].module(module)
+            for user_id in members:
+                if user_id != members[0]:
+                    read_all_lessons(app, user_id)
+                practice.hand_in(db.session, db.session.get(User, user_id), course_module,
+                                 {f.id: "Kind A zocht troost." for f in course_module.assignment.fields})
+            db.session.remove()
+    with app.app_context():
+        for team_id in team_ids.values():
+            teams.set_target_date(db.session, None, db.session.get(Team, team_id), date(2020, 1, 31))
+        db.session.remove()
+    auth.login("leiding@voorbeeld.nl")
+    urls = ("/teams/T/", "/teams/T/?sorteer=status&status=bezig", "/teams/T/export.csv", "/teams/T/export.xlsx",
+            "/teams/T/bewijs")
+    counts = {}
+    for size, team_id in team_ids.items():
+        for url in urls:
+            with count_queries() as counter:
+                response = client.get(url.replace("T", str(team_id)))
+            assert response.status_code == 200, url
+            counts[(size, url)] = counter["n"]
+        page = client.get(f"/teams/{team_id}/").get_data(as_text=True)
+        assert f"<strong>{size}</strong> te laat" in page and "Praktijk: ingeleverd" in page
+    assert all(counts[("3", url)] == counts[("30", url)] for url in urls), counts
+    assert counts[("30", "/teams/T/")] <= 8, counts  # login, team, access, members, progress, managers, organisation
