@@ -20,7 +20,7 @@ def post_worker_init(worker):
     """Freeze the objects start-up made (course, templates, app) in each worker: they live as long as it does.
 
     The collector's full passes then skip them. A page that makes many objects (the team table of a
-    500-member team makes some 20,000) set off full passes over all 115,000 of them; frozen, the team
-    report costs about a third less time (bench/team_load.py, README "Benchmarks").
+    500-member team) set off full passes over all 115,000 of them; frozen, the team report took about
+    a third less CPU time in-process (README, "Benchmarks").
     """
     gc.freeze()
