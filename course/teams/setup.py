@@ -50,18 +50,23 @@ def create_team(session: Session, actor: User | None, organisation: Organisation
     return team
 
 
-def appoint_manager(session: Session, actor: User | None, team: Team, user: User) -> bool:
-    """Make user a manager of team; False if they already were."""
-    if is_manager(session, user, team):
-        return False
-    session.add(TeamManager(team_id=team.id, user_id=user.id))
-    record_audit(session, actor, "leidinggevende benoemd", team=team, subject=user)
+def _commit_unless_raced(session: Session) -> bool:
+    """Commit an appointment; False when a second click or tab made the same row first (nothing changes)."""
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         return False
     return True
+
+
+def appoint_manager(session: Session, actor: User | None, team: Team, user: User) -> bool:
+    """Make user a manager of team; False if they already were."""
+    if is_manager(session, user, team):
+        return False
+    session.add(TeamManager(team_id=team.id, user_id=user.id))
+    record_audit(session, actor, "leidinggevende benoemd", team=team, subject=user)
+    return _commit_unless_raced(session)
 
 
 def revoke_manager(session: Session, actor: User, team: Team, user: User) -> None:
@@ -103,12 +108,7 @@ def appoint_coach(session: Session, actor: User | None, team: Team, user: User, 
     else:
         row.role = role
     record_audit(session, actor, "coach benoemd", team=team, subject=user, detail=role)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+    return _commit_unless_raced(session)
 
 
 def revoke_coach(session: Session, actor: User, team: Team, user: User) -> None:
