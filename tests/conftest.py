@@ -1,6 +1,7 @@
 """Shared fixtures: the app on a migrated database, clients, factories, a live server, a11y."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 import os
 import shutil
 import threading
@@ -162,18 +163,26 @@ class Inbox:
 free_port = devtools.free_port
 
 
-@pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on loopback (aiosmtpd) that the app sends to; yields its Inbox."""
+@contextmanager
+def smtp_on_loopback(app, handler):
+    """Serve `handler` (an Inbox or a subclass) as a real SMTP server on loopback that the app sends to."""
     from aiosmtpd.controller import Controller
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     old = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT")}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    app.config.update(old)
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        app.config.update(old)
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback (aiosmtpd) that the app sends to; yields its Inbox."""
+    with smtp_on_loopback(app, Inbox()) as inbox:
+        yield inbox
 
 
 @pytest.fixture
@@ -303,7 +312,6 @@ def at_once(app, prepare, act, times: int = 2) -> list:
 @pytest.fixture
 def count_queries(app):
     """with count_queries() as counted: ...; counted["n"] is the number of SQL statements sent."""
-    from contextlib import contextmanager
 
     from sqlalchemy import event
 

@@ -14,7 +14,7 @@ from course.mail import Batch
 from course.models import Team, User, utcnow
 from course.models_records import MailPreference, SentMail
 from course.web.reminder_mail import Sender
-from conftest import Inbox, complete_module, free_port, post_form
+from conftest import Inbox, complete_module, free_port, post_form, smtp_on_loopback
 
 TODAY = utcnow().date()
 
@@ -443,14 +443,8 @@ class FlakyInbox(Inbox):
 
 @pytest.fixture
 def flaky_server(app):
-    inbox = FlakyInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    old = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    app.config.update(old)
-    controller.stop()
+    with smtp_on_loopback(app, FlakyInbox()) as inbox:
+        yield inbox
 
 
 def test_a_failed_mail_in_the_middle_of_batches_is_not_marked_sent_and_goes_next_run(app, runner, make_user,
