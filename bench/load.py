@@ -418,6 +418,11 @@ def run_wrk(port: int, path: str, cookie: str | None, seconds: int, threads: int
     if cookie:
         cmd += ["-H", f"Cookie: session={cookie}"]
     cmd.append(f"http://{HOST}:{port}{path}")
+    return wrk_result(cmd, seconds)
+
+
+def wrk_result(cmd: list[str], seconds: int) -> dict:
+    """Run a wrk command whose Lua script prints a WRKJSON line; that line as a dict, with its errors summed."""
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
     line = next((l for l in out.stdout.splitlines() if l.startswith("WRKJSON ")), None)
     if out.returncode != 0 or line is None:

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -98,13 +96,7 @@ def run_wrk(port: int, path: str, cookies: list[str], seconds: int, threads: int
     cmd = ["wrk", f"-t{threads}", f"-c{len(cookies)}", f"-d{seconds}s", "--timeout", "10s", "--latency",
            "-s", str(lua), "-H", f"User-Agent: {load.USER_AGENT}", f"http://{load.HOST}:{port}{path}",
            "--", str(threads), str(per), *cookies]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((l for l in out.stdout.splitlines() if l.startswith("WRKJSON ")), None)
-    if out.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stdout}\n{out.stderr}")
-    result = json.loads(line[len("WRKJSON "):])
-    result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
-    return result
+    return load.wrk_result(cmd, seconds)
 
 
 def main() -> int:
