@@ -21,11 +21,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
+from teams import empty_database  # noqa: E402  (bench/teams.py)
 from course import create_app  # noqa: E402
 from course.certificates import CertificateData, module_goals, new_code, render_pdf, zip_of  # noqa: E402
 from course.extensions import db  # noqa: E402
@@ -40,10 +41,7 @@ def seed(app) -> int:
     course = app.extensions["course"]
     now = utcnow()
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
+        empty_database()
         organisation = Organisation(name="Kinderopvang De Regenboog")
         db.session.add(organisation)
         db.session.flush()

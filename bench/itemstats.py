@@ -18,11 +18,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
+from teams import empty_database  # noqa: E402  (bench/teams.py)
 from course import create_app, itemstats  # noqa: E402
 from course.attempts import _draw  # noqa: E402
 from course.devtools import csrf_token  # noqa: E402
@@ -53,10 +54,7 @@ def seed(app) -> None:
     module = app.extensions["course"].modules[0]
     difficulty = {q.id: rng.uniform(-0.25, 0.25) for q in module.quiz.questions}
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
+        empty_database()
         password = generate_password_hash(PASSWORD)
         db.session.add(User(name="Bram Beheer", email="beheer@bench.nl", password_hash=password, is_admin=True))
         db.session.execute(insert(User), [{"name": "Cursist", "email": f"c{i}@bench.nl", "password_hash": password}

@@ -33,16 +33,21 @@ from course.models import (Certificate, LessonProgress, ModuleCompletion, Organi
 TEAMS, MEMBERS, BIG = 20, 2000, 500
 
 
+def empty_database() -> None:
+    """An empty database at the newest migration (PostgreSQL: the schema dropped first). In an app context."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade()
+
+
 def seed(app) -> int:
     """Fill the database; return the id of the 500-member team."""
     rng = random.Random(7)
     course = app.extensions["course"]
     now = utcnow()
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
+        empty_database()
         organisation = Organisation(name="Kinderopvang Benchmark")
         db.session.add(organisation)
         db.session.flush()
