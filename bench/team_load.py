@@ -7,8 +7,13 @@ reloading the team page as soon as the last one arrived, every connection with t
 manager. Prints the latency percentiles wrk saw (queueing included) and the time inside the app from
 its own request log; exits 1 when the 95th percentile is 300 ms or more.
 
+With --lessons-per-second N, members of that team finish lessons at that rate while the managers look
+(through the function the lesson page uses), so the page keeps building the rows of members who moved
+(course/teams/cache.py) instead of reusing all of them.
+
 Run: .venv/bin/python bench/team_load.py                    (SQLite in a temporary folder)
      .venv/bin/python bench/team_load.py --db postgresql    (a throwaway PostgreSQL cluster on loopback)
+     .venv/bin/python bench/team_load.py --lessons-per-second 2
 
 Same gunicorn settings as bench/load.py (gthread, 4 workers, 2 threads, rate limits off). Everything
 it starts is stopped and every temporary folder removed at the end, also on an error or Ctrl-C.
@@ -18,11 +23,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import random
 import shutil
 import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -40,6 +47,7 @@ def _bench_module(name: str):
 
 
 load = _bench_module("load")
+teams_bench = _bench_module("teams")
 
 # wrk gives each thread its own Lua state, calls init() once per thread and request() once per request.
 # Each thread takes its own half of the managers' session cookies and sends them in turn, so the 20
@@ -74,10 +82,8 @@ def seed_managers(url: str, managers: int) -> tuple[int, list[str]]:
     from course.extensions import db
     from course.models import TeamManager, User
 
-    teams = _bench_module("teams")
-    sqlalchemy_url = "postgresql+psycopg://" + url[len("postgresql://"):] if url.startswith("postgresql://") else url
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url, "SECRET_KEY": load.SECRET})
-    team_id = teams.seed(app)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url), "SECRET_KEY": load.SECRET})
+    team_id = teams_bench.seed(app)
     emails = [f"leiding{i:02d}@bench.nl" for i in range(managers)]
     with app.app_context():
         password = db.session.scalar(select(User.password_hash).where(User.email == "manager@bench.nl"))
@@ -89,6 +95,29 @@ def seed_managers(url: str, managers: int) -> tuple[int, list[str]]:
         db.session.remove()
         db.engine.dispose()
     return team_id, emails
+
+
+def _sqlalchemy_url(url: str) -> str:
+    return "postgresql+psycopg://" + url[len("postgresql://"):] if url.startswith("postgresql://") else url
+
+
+class LearnersAtWork(threading.Thread):
+    """Members of the team finishing lessons at a steady rate, each a different lesson, while managers look."""
+
+    def __init__(self, url: str, team_id: int, per_second: float):
+        super().__init__(daemon=True)
+        from course import create_app
+        self.app = create_app({"SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url), "SECRET_KEY": load.SECRET})
+        self.todo = teams_bench.lessons_to_finish(self.app, team_id, random.Random(3))
+        self.interval, self.finished, self.halt = 1 / per_second, 0, threading.Event()
+
+    def run(self) -> None:
+        due = time.monotonic()
+        while not self.halt.is_set() and self.todo:
+            teams_bench.finish_lesson(self.app, self.todo)
+            self.finished += 1
+            due += self.interval
+            self.halt.wait(max(0.0, due - time.monotonic()))
 
 
 def run_wrk(port: int, path: str, cookies: list[str], seconds: int, threads: int, lua: Path) -> dict:
@@ -107,6 +136,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="runs; the median run's figures are reported")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker (default 2)")
+    parser.add_argument("--lessons-per-second", type=float, default=0.0,
+                        help="lessons the team's members finish per second meanwhile (default 0)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -149,6 +180,11 @@ def run(args, tmp: Path, cleanup) -> int:
     run_wrk(server.port, path, cookies, 3, 2, lua)  # warm up every worker
     time.sleep(2)
     server.new_log()
+    learners = None
+    if args.lessons_per_second > 0:
+        learners = LearnersAtWork(url, team_id, args.lessons_per_second)
+        learners.start()
+        cleanup.add("stop the learners", learners.halt.set)
     runs = []
     for _ in range(args.rounds):
         result = run_wrk(server.port, path, cookies, args.seconds, 2, lua)
@@ -166,13 +202,17 @@ def run(args, tmp: Path, cleanup) -> int:
               flush=True)
         for problem in r["problems"]:
             print(f"  server log: {problem[:300]}")
+    if learners:
+        learners.halt.set()
+        print(f"  meanwhile the team's members finished {learners.finished} lessons "
+              f"({args.lessons_per_second:g} per second)")
     median = sorted(runs, key=lambda r: r["p95"])[len(runs) // 2]
     db_label = "SQLite" if args.db == "sqlite" else "PostgreSQL"
     ok = median["p95"] < TARGET_P95_MS and not any(r["errors"] for r in runs)
     print()
-    print("| database | managers at once | req/s | p50 ms | p95 ms | app ms (median) | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    print(f"| {db_label} | {args.managers} | {median['rps']:.1f} | {median['p50']:.1f} | {median['p95']:.1f} | "
+    print("| database | managers at once | lessons/s meanwhile | req/s | p50 ms | p95 ms | app ms (median) | errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| {db_label} | {args.managers} | {args.lessons_per_second:g} | {median['rps']:.1f} | {median['p50']:.1f} | {median['p95']:.1f} | "
           f"{median['app_ms']:.1f} | {sum(r['errors'] for r in runs)} |")
     print(f"\nTarget {'met' if ok else 'NOT met'}: p95 under {TARGET_P95_MS} ms with {args.managers} managers at once, "
           f"no errors (median run of {len(runs)}: p95 {median['p95']:.1f} ms)")

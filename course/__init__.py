@@ -37,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
 
     _load_course(app)
+    from course.teams.cache import TeamReports
+    app.extensions["team_reports"] = TeamReports(app.config["TEAM_TABLE_CACHE_TEAMS"])
     from course import cli, web
     web.init_app(app)
     cli.register(app)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from course.catalog.model import PRACTICE_NOTE, frozen_study_text
 from course.extensions import db
-from course.models_records import CertificatePdf, Location, MailPreference, SentMail  # noqa: F401  (same metadata, own file)
+from course.models_records import (AuditEvent, CertificatePdf, Location, MailPreference,  # noqa: F401  (same metadata,
+                                   SentMail)  # own file)
 
 
 def utcnow() -> datetime:
@@ -34,6 +35,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Part of the login cookie: changing it (log out, new password) ends every session of this user.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    # Counted up by database triggers whenever what a team table shows of them changes (course/teams/cache.py).
+    progress_version: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True)
 
     progress: Mapped[list["LessonProgress"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -219,6 +222,8 @@ class Team(db.Model):
     invite_token: Mapped[str] = mapped_column(String(64), unique=True)
     invite_expires_at: Mapped[datetime] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Counted up by a database trigger whenever someone joins or leaves (course/teams/cache.py).
+    members_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="teams")
 
@@ -296,20 +301,6 @@ class PracticeSubmission(db.Model):
     feedback: Mapped[str] = mapped_column(Text, default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
     purged_at: Mapped[datetime | None] = mapped_column(default=None)  # texts deleted after the retention period
-
-
-class AuditEvent(db.Model):
-    """Who did what to whom, and when: manager and administrator actions on other people's data."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(60))
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
-    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    detail: Mapped[str] = mapped_column(String(500), default="")
 
 
 # Whether a user manages at least one team: the menu needs it on every page, so the login query

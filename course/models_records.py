@@ -1,4 +1,5 @@
-"""Rows for reminders and training records: locations with their LRK number, mail settings, sent mails, stored PDFs.
+"""Rows for reminders and training records: locations with their LRK number, mail settings, sent mails, stored PDFs,
+and the audit trail of who did what to whose data.
 
 Kept beside models.py (which imports this module) so that the reminder and record work stays in its
 own file; the tables are part of the same metadata and the same migrations.
@@ -74,3 +75,17 @@ class CertificatePdf(db.Model):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AuditEvent(db.Model):
+    """Who did what to whom, and when: manager and administrator actions on other people's data."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    detail: Mapped[str] = mapped_column(String(500), default="")

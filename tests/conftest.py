@@ -75,6 +75,7 @@ def _clean_database(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    app.extensions["team_reports"].clear()  # the database is emptied under the app's feet, as by a restore
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

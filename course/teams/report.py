@@ -74,24 +74,40 @@ SORTS = {
 }
 
 
-def team_report(session: Session, course: Course, team: Team, today: date | None = None) -> TeamReport:
-    """Every member's progress per module and for the course, and when each was last active, in two queries."""
-    today = today or utcnow().date()
-    member_ids = select(TeamMembership.user_id).where(TeamMembership.team_id == team.id).scalar_subquery()
-    members = session.execute(
-        select(User.id, User.name, User.email, TeamMembership.joined_at)
-        .join(TeamMembership, TeamMembership.user_id == User.id).where(TeamMembership.team_id == team.id)
-    ).all()
-    progress, active = progress_and_activity(session, course, member_ids, activity=True)
+def team_members(session: Session, team: Team) -> list[tuple[int, str, str, datetime, int]]:
+    """(id, name, e-mail, joined, progress version) of every member, as plain rows."""
+    return [tuple(row) for row in session.execute(
+        select(User.id, User.name, User.email, TeamMembership.joined_at, User.progress_version)
+        .join(TeamMembership, TeamMembership.user_id == User.id).where(TeamMembership.team_id == team.id))]
+
+
+def member_rows(session: Session, course: Course, team: Team, members, today: date, user_ids=None) -> list[Row]:
+    """The table rows of these members (team_members' tuples): their progress and last activity in one query.
+
+    `user_ids` selects whose progress is read: a subquery or a list (the team's members when None).
+    """
+    if user_ids is None:
+        user_ids = select(TeamMembership.user_id).where(TeamMembership.team_id == team.id).scalar_subquery()
+    progress, active = progress_and_activity(session, course, user_ids, activity=True)
     late = bool(team.target_date and team.target_date < today)
     nobody = no_progress(course)
-    report = TeamReport(team=team, course=course)
-    for user_id, name, email, joined_at in members:
+    rows = []
+    for user_id, name, email, joined_at, *_ in members:
         mine = progress.get(user_id, nobody)
-        report.rows.append(Row(Member(user_id, name, email), joined_at, mine, late and not mine.completed,
-                               active.get(user_id)))
-    report.rows.sort(key=SORTS["naam"])
-    return report
+        rows.append(Row(Member(user_id, name, email), joined_at, mine, late and not mine.completed,
+                        active.get(user_id)))
+    rows.sort(key=SORTS["naam"])
+    return rows
+
+
+def team_report(session: Session, course: Course, team: Team, today: date | None = None) -> TeamReport:
+    """Every member's progress per module and for the course, and when each was last active, in two queries.
+
+    Built afresh; the team page takes it from course/teams/cache.py, which builds it the same way.
+    """
+    today = today or utcnow().date()
+    members = team_members(session, team)
+    return TeamReport(team=team, course=course, rows=member_rows(session, course, team, members, today))
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,14 @@
-"""The team table's rows as ready strings: a 500-member team has 3,000 cells.
+"""The team table's rows as ready HTML: a 500-member team has 3,000 cells.
 
 Through a Jinja macro per cell and `url_for` per link, the table of 500 took about 40 ms of the page's
 time; here a cell's HTML is built once per distinct look (state, date, percentage, practice state) and
-shared by every member who has it, links are a prefix plus an id, and the template only joins the rows
-(templates/manage/team.html). What a cell shows is the same as before: `tests/test_teams.py` reads it.
+shared by every member who has it, links are a prefix plus an id, and a row's HTML is kept with the
+team's cached rows (course/teams/cache.py) until that member's row changes; the template prints the
+joined rows (templates/manage/team.html). What a cell shows: `tests/test_teams.py` reads it.
 """
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 from flask import url_for
 from markupsafe import Markup, escape
@@ -16,16 +16,6 @@ from markupsafe import Markup, escape
 from course.progress import ModuleProgress, Status
 from course.teams import Row
 from course.text import dutch_date
-
-
-class TableRow(NamedTuple):
-    overdue: bool
-    member_url: str
-    name: str
-    modules_done: str  # "2 van 4 modules"
-    percent: int  # of the course's steps
-    cells: Markup  # one <td> per module
-    last_active: str
 
 
 @lru_cache(maxsize=4096)
@@ -57,17 +47,33 @@ def _module_cell(mp: ModuleProgress, certificate_prefix: str) -> str:
     return _cell(mp.module.number, status.value, detail, practice) + "</td>"
 
 
-def table_rows(rows: list[Row], team_id: int) -> list[TableRow]:
-    """The shown rows of the team table, each cell's text ready for the template."""
+def table_html(rows: list[Row], team_id: int, memo: dict) -> Markup:
+    """The table body of the shown rows: one <tr> per member, each built once per version of their row.
+
+    `memo` is the team report's memo (course/teams/cache.py): a row's HTML stays there until the member's
+    row is built again. Names and codes are escaped here; the template prints the result as it is.
+    """
     member_prefix = url_for("manage.member", team_id=team_id, user_id=0)[:-1]
     certificate_prefix = url_for("manage.certificate", team_id=team_id, code="X")[:-len("X.pdf")]
+    made = memo.setdefault(("team-table", member_prefix, certificate_prefix), {})
     out = []
     for row in rows:
-        progress = row.progress
-        modules = progress.modules
-        out.append(TableRow(
-            row.overdue, f"{member_prefix}{row.user.id}", row.user.name,
-            f"{progress.modules_done} van {len(modules)} modules", row.percent,
-            Markup("".join([_module_cell(mp, certificate_prefix) for mp in modules])),
-            dutch_date(row.last_active) if row.last_active else "nog niet"))
-    return out
+        html = made.get(row.user.id)
+        if html is None:
+            html = made[row.user.id] = _row_html(row, member_prefix, certificate_prefix)
+        out.append(html)
+    return Markup("".join(out))
+
+
+def _row_html(row: Row, member_prefix: str, certificate_prefix: str) -> str:
+    progress = row.progress
+    modules = progress.modules
+    badge = ' <span class="badge badge-verlopen">Te laat</span>' if row.overdue else ""
+    last_active = dutch_date(row.last_active) if row.last_active else "nog niet"
+    overdue = ' class="overdue"' if row.overdue else ""
+    return (f'<tr{overdue}><th scope="row">'
+            f'<a href="{escape(member_prefix)}{row.user.id}">{escape(row.user.name)}</a>{badge}</th>'
+            f'<td data-label="Modules">{progress.modules_done} van {len(modules)} modules '
+            f'<span class="meta">({row.percent}%)</span></td>'
+            + "".join([_module_cell(mp, certificate_prefix) for mp in modules])
+            + f'<td data-label="Laatst actief">{last_active}</td></tr>\n')

@@ -12,7 +12,7 @@ from course.errors import InvitationProblem
 from course.extensions import db, limiter
 from course.web.forms import ActionForm, TargetDateForm
 from course.web.policy import managed_team_or_404
-from course.web.team_table import table_rows
+from course.web.team_table import table_html
 from course.web.helpers import attachment, zip_download
 from course.web.helpers import pdf_response
 
@@ -44,12 +44,12 @@ def overview():
 @login_required
 def team(team_id: int):
     team = managed_team_or_404(team_id)
-    report = teams.team_report(db.session, get_course(), team)
+    report, memo = current_app.extensions["team_reports"].report(db.session, get_course(), team)
     status, search, sort = request.args.get("status", "alle"), request.args.get("zoek", "")[:100], \
         request.args.get("sorteer", "te-laat")
     rows = teams.filtered(report, status=status, search=search, sort=sort)
     invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
-    return render_template("manage/team.html", team=team, report=report, rows=rows, table=table_rows(rows, team.id),
+    return render_template("manage/team.html", team=team, report=report, rows=rows, table=table_html(rows, team.id, memo),
                            status=status, search=search,
                            sort=sort, invite_url=invite_url, form=ActionForm(),
                            status_choices=[(s.value, s.label.capitalize()) for s in Status],
