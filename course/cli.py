@@ -1,4 +1,4 @@
-"""flask commands: check the content, demo data, organisations, certificates, backups, quiz statistics.
+"""flask commands: check the content, demo data, organisations, backups, quiz statistics (certificates: cli_certificates).
 
 Module-level click groups, as in the Flask tutorial; register() adds them to the app. `flask content
 check` is also a plugin command (pyproject's flask.commands entry point), so Flask finds it without
@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from course import accounts, certificates, itemstats, teams
+from course import accounts, itemstats, teams
 from course.backup import BackupError, backup as run_backup, restore as run_restore
 from course.catalog import ContentError, load_catalog
 from course.catalog.loader import MIN_ITEMS_PER_LESSON, describe
@@ -72,24 +72,6 @@ def create_admin(name: str, email: str, password: str):
     else:
         accounts.make_admin(db.session, user)
     click.echo(f"{user.email} is beheerder.")
-
-
-certificate = AppGroup("certificate", help="Certificaten beheren.")
-
-
-@certificate.command("revoke")
-@click.argument("code")
-@click.option("--reason", required=True, help="Reden; staat op de openbare controlepagina.")
-def revoke_certificate(code: str, reason: str):
-    """Trek een certificaat in (de controlepagina meldt het daarna)."""
-    found = certificates.find(db.session, code)
-    if found is None:
-        raise click.ClickException(f"Geen certificaat met code {code!r} gevonden.")
-    try:
-        certificates.revoke(db.session, found, reason)
-    except DomainError as error:
-        raise click.ClickException(str(error))
-    click.echo(f"Certificaat {found.code} ({found.title}, {found.name}) is ingetrokken.")
 
 
 org = AppGroup("org", help="Organisaties en teams inrichten.")
@@ -304,5 +286,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(content)
     app.cli.add_command(demo_data, "demo-data")
     app.cli.add_command(create_admin, "create-admin")
+    from course.cli_certificates import certificate
     for group in (certificate, org, backup, quiz, reminders, practice_group):
         app.cli.add_command(group)

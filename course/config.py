@@ -66,6 +66,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "OPT_OUT_MAX_AGE": int(env.get("OPT_OUT_MAX_AGE", str(365 * 24 * 3600))),  # opt-out links in mails
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis away: each worker counts in memory until it is back (Flask-Limiter checks now and then),
+        # instead of every rate-limited page failing.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "VERIFY_RATE_LIMIT": env.get("VERIFY_RATE_LIMIT", "20 per minute; 200 per hour"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour"),

@@ -202,3 +202,31 @@ def test_codes_avoid_look_alikes():
     for _ in range(200):
         code = certificates.new_code()
         assert len(code) == 14 and not set(code) & set("01OIL")
+
+
+def test_store_pdfs_draws_what_is_missing_once(app, runner, make_user):
+    """`flask certificate store-pdfs`: certificates issued before PDFs were stored get theirs, in batches."""
+    from sqlalchemy import delete
+
+    from course.models import CertificatePdf
+    learners = [make_user(name=f"Leerling {name}", email=f"{name.lower()}@voorbeeld.nl")
+                for name in ("Anna", "Bram", "Cem")]
+    for learner in learners:
+        complete_module(app, learner)
+    with app.app_context():
+        db.session.execute(delete(CertificatePdf))  # as before PDFs were stored
+        revoked = db.session.scalar(select(Certificate).where(Certificate.user_id == learners[0]))
+        certificates.revoke(db.session, revoked, "Test")
+        db.session.remove()
+    result = runner.invoke(args=["certificate", "store-pdfs", "--batch", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 van 2" in result.output and "2 van 2" in result.output and "Klaar" in result.output
+    with app.app_context():
+        stored = db.session.execute(select(Certificate.name, CertificatePdf.pdf).join(
+            CertificatePdf, CertificatePdf.certificate_id == Certificate.id).order_by(Certificate.name)).all()
+        db.session.remove()
+    assert [name for name, _ in stored] == ["Leerling Bram", "Leerling Cem"]  # not the revoked one
+    assert "Leerling Cem" in PdfReader(io.BytesIO(stored[1].pdf)).pages[0].extract_text()
+    again = runner.invoke(args=["certificate", "store-pdfs"])
+    assert again.exit_code == 0 and "heeft zijn PDF al" in again.output
+    assert runner.invoke(args=["certificate", "store-pdfs", "--batch", "0"]).exit_code == 2

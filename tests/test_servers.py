@@ -197,3 +197,23 @@ def test_database_restart_under_load_gives_503_not_500_and_recovers(postgres, pg
     assert set(statuses) <= {200, 503}, statuses
     assert len(after) > 20 and set(after) == {200}, (statuses, after[:20])
     assert "Traceback" not in output, output[-3000:]
+
+
+def test_with_redis_gone_the_login_answers_and_still_limits(base_env, redis_server, servers):
+    """Redis down: each worker counts on its own (Flask-Limiter's in-memory fallback), never a 500."""
+    env = {**base_env, "RATELIMIT_STORAGE_URI": redis_server.url, "LOGIN_RATE_LIMIT": "3 per minute"}
+    result = subprocess.run([str(VENV_BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    (server,) = servers(env, 1)  # two workers
+    redis_server.stop()
+    browser = Visitor()
+    statuses = []
+    for _ in range(7):  # two workers allow three each
+        status, body, _ = browser.post_form(server.base + "/inloggen",
+                                            {"email": "iemand@voorbeeld.nl", "password": "niet-het-wachtwoord"})
+        statuses.append(status)
+        assert status in (422, 429), body[:300]
+        assert ("kennen we niet" if status == 422 else "te vaak geprobeerd") in body
+    assert statuses[0] == 422 and 429 in statuses
+    assert browser.request(server.base + "/")[0] == 200
