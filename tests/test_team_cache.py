@@ -147,7 +147,7 @@ def test_only_the_member_who_moved_is_built_again(client, app, team, course, mon
     from course.teams import cache
     anna, bram, cem = team["members"]
     cached_view(client, team["team"])
-    memo_before = dict(next(iter(_entry(app, team["team"]).memo.values())))
+    memo_before = dict(next(iter(_entry(app, team["team"]).memo.members.values())))
     built = []
     real = cache.member_rows
     monkeypatch.setattr(cache, "member_rows", lambda *a, **k: built.append(k.get("user_ids")) or real(*a, **k))
@@ -156,7 +156,7 @@ def test_only_the_member_who_moved_is_built_again(client, app, team, course, mon
     read_one_lesson(app, bram)
     body = cached_view(client, team["team"])
     assert built == [[bram]] and "Bezig" in row_of(body, "Bram Bos")
-    memo_after = next(iter(_entry(app, team["team"]).memo.values()))
+    memo_after = next(iter(_entry(app, team["team"]).memo.members.values()))
     assert memo_after[anna] is memo_before[anna] and memo_after[cem] is memo_before[cem]
     assert memo_after[bram] != memo_before[bram]
     view(client, app, team["team"])
@@ -311,3 +311,16 @@ def test_quiz_submit_through_the_app_counts(app, team, course):
         attempts.submit_attempt(db.session, course, user, module, attempt, {}, "Test")
         db.session.remove()
     assert versions(app, [anna], team["team"])[0][0] > before
+
+
+def test_a_filtered_table_is_kept_but_not_per_search_text(client, app, team):
+    """Filters and sort orders are a fixed set and kept with the rows; search texts are not (anything goes)."""
+    team_id = team["team"]
+    for query in ("", "?status=bezig", "?sorteer=naam", "?zoek=anna", "?zoek=bram", "?status=%3Cx%3E",
+                  "?sorteer=zzz"):
+        assert client.get(f"/teams/{team_id}/{query}").status_code == 200
+    kept = _entry(app, team_id).memo.whole
+    assert sorted(key[3:] for key in kept) == [("alle", "naam"), ("alle", "te-laat"), ("bezig", "te-laat")]
+    read_one_lesson(app, team["members"][0])
+    body = tbody(client.get(f"/teams/{team_id}/?status=bezig").get_data(as_text=True))
+    assert "Anna Aarts" in body and "Bram Bos" not in body  # the kept filter was dropped with the rows

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -31,13 +32,25 @@ from course.models import Team, TeamMembership, User, utcnow
 from course.teams.report import SORTS, Row, TeamReport, member_rows, team_members
 
 
+@dataclass
+class Memo:
+    """What callers derive from a team's rows, kept with them (the web layer: the table's HTML).
+
+    `members`: per purpose, per member id (a row's HTML); kept for the members whose rows are reused.
+    `whole`: made from all rows at once (a filtered, sorted table); dropped whenever any row is built again.
+    Keep the keys of `whole` to a fixed set (no search text): it lives as long as the rows.
+    """
+    members: dict[Any, dict[int, Any]] = field(default_factory=dict)
+    whole: dict[Any, Any] = field(default_factory=dict)
+
+
 class _Entry(NamedTuple):
     identity: tuple  # (team id, created): on SQLite a new team may get the id of a deleted one
     key: tuple  # (members_version, target date, day) the rows were built for
     totals: tuple[int, int]  # (members, sum of their progress versions) the rows show
     rows: tuple[Row, ...]
     versions: dict[int, int]  # each member's progress version, as their row shows it
-    memo: dict[Any, dict[int, Any]]  # the caller's per-member derivations (the web layer: each row's HTML)
+    memo: Memo
 
 
 _TOTALS = (select(func.count(), func.coalesce(func.sum(User.progress_version), 0))
@@ -58,11 +71,8 @@ class TeamReports:
             self._entries.clear()
 
     def report(self, session: Session, course: Course, team: Team,
-               today: date | None = None) -> tuple[TeamReport, dict[Any, dict[int, Any]]]:
-        """The team's report as team_report() builds it, and a memo the caller may fill per member id.
-
-        The memo lives as long as the rows: an entry for a member is dropped when their row is built again.
-        """
+               today: date | None = None) -> tuple[TeamReport, Memo]:
+        """The team's report as team_report() builds it, and the memo the caller may keep derivations in."""
         today = today or utcnow().date()
         identity, key = (team.id, team.created_at), (team.members_version, team.target_date, today)
         totals = tuple(session.execute(_TOTALS, {"team_id": team.id}).one())
@@ -82,7 +92,7 @@ class TeamReports:
         members = team_members(session, team)
         versions = {member[0]: member[4] for member in members}
         if old is None:
-            rows, memo = member_rows(session, course, team, members, today), {}
+            rows, memo = member_rows(session, course, team, members, today), Memo()
         else:
             moved = [member for member in members if old.versions.get(member[0]) != member[4]]
             moved_ids = {member[0] for member in moved}
@@ -90,8 +100,8 @@ class TeamReports:
             if moved:
                 rows += member_rows(session, course, team, moved, today, user_ids=sorted(moved_ids))
             rows.sort(key=SORTS["naam"])
-            memo = {purpose: {user_id: value for user_id, value in made.items() if user_id not in moved_ids}
-                    for purpose, made in old.memo.items()}
+            memo = Memo({purpose: {user_id: value for user_id, value in made.items() if user_id not in moved_ids}
+                         for purpose, made in old.memo.members.items()})
         # The totals of what the rows show: read after the team row, so never older than `key`.
         totals = (len(members), sum(versions.values()))
         return _Entry(identity, key, totals, tuple(rows), versions, memo)

@@ -14,7 +14,9 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from course.progress import ModuleProgress, Status
-from course.teams import Row
+from course.teams import Row, TeamReport, filtered
+from course.teams.cache import Memo
+from course.teams.report import SORTS, STATUS_FILTERS
 from course.text import dutch_date
 
 
@@ -47,22 +49,31 @@ def _module_cell(mp: ModuleProgress, certificate_prefix: str) -> str:
     return _cell(mp.module.number, status.value, detail, practice) + "</td>"
 
 
-def table_html(rows: list[Row], team_id: int, memo: dict) -> Markup:
-    """The table body of the shown rows: one <tr> per member, each built once per version of their row.
+def shown_table(report: TeamReport, memo: Memo, team_id: int, *, status: str, search: str,
+                sort: str) -> tuple[list[Row], Markup]:
+    """The rows a manager asked for (filter, search, sort) and the table body that shows them.
 
-    `memo` is the team report's memo (course/teams/cache.py): a row's HTML stays there until the member's
-    row is built again. Names and codes are escaped here; the template prints the result as it is.
+    Without a search text the result is kept in the memo with the rows (course/teams/cache.py) until any
+    member's row is built again; a row's HTML is kept until that member's row is built again.
     """
     member_prefix = url_for("manage.member", team_id=team_id, user_id=0)[:-1]
     certificate_prefix = url_for("manage.certificate", team_id=team_id, code="X")[:-len("X.pdf")]
-    made = memo.setdefault(("team-table", member_prefix, certificate_prefix), {})
-    out = []
+    key = ("team-table", member_prefix, certificate_prefix, status, sort)
+    keep = not search.strip() and status in STATUS_FILTERS and sort in SORTS  # a fixed set of keys
+    if keep and key in memo.whole:
+        return memo.whole[key]
+    rows = filtered(report, status=status, search=search, sort=sort)
+    made = memo.members.setdefault(key[:3], {})
+    html = []
     for row in rows:
-        html = made.get(row.user.id)
-        if html is None:
-            html = made[row.user.id] = _row_html(row, member_prefix, certificate_prefix)
-        out.append(html)
-    return Markup("".join(out))
+        row_html = made.get(row.user.id)
+        if row_html is None:
+            row_html = made[row.user.id] = _row_html(row, member_prefix, certificate_prefix)
+        html.append(row_html)
+    shown = rows, Markup("".join(html))
+    if keep:
+        memo.whole[key] = shown
+    return shown
 
 
 def _row_html(row: Row, member_prefix: str, certificate_prefix: str) -> str:

@@ -12,7 +12,7 @@ from course.errors import InvitationProblem
 from course.extensions import db, limiter
 from course.web.forms import ActionForm, TargetDateForm
 from course.web.policy import managed_team_or_404
-from course.web.team_table import table_html
+from course.web.team_table import shown_table
 from course.web.helpers import attachment, zip_download
 from course.web.helpers import pdf_response
 
@@ -47,9 +47,9 @@ def team(team_id: int):
     report, memo = current_app.extensions["team_reports"].report(db.session, get_course(), team)
     status, search, sort = request.args.get("status", "alle"), request.args.get("zoek", "")[:100], \
         request.args.get("sorteer", "te-laat")
-    rows = teams.filtered(report, status=status, search=search, sort=sort)
+    rows, table = shown_table(report, memo, team.id, status=status, search=search, sort=sort)
     invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
-    return render_template("manage/team.html", team=team, report=report, rows=rows, table=table_html(rows, team.id, memo),
+    return render_template("manage/team.html", team=team, report=report, rows=rows, table=table,
                            status=status, search=search,
                            sort=sort, invite_url=invite_url, form=ActionForm(),
                            status_choices=[(s.value, s.label.capitalize()) for s in Status],
