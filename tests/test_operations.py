@@ -197,6 +197,6 @@ def test_read_only_works_whichever_side_of_login_required_it_sits(app):
     above = read_only(login_required(view))
     below = login_required(read_only(lambda: "ok"))
     assert getattr(above, "read_only", False) and getattr(below, "read_only", False)
-    for endpoint in ("learn.lesson", "learn.overview", "main.index", "certificates.verify_code"):
+    for endpoint in ("learn.lesson", "learn.overview", "main.index", "certificates.verify_code", "manage.team"):
         assert getattr(app.view_functions[endpoint], "read_only", False), endpoint
     assert not getattr(app.view_functions["learn.lesson_done"], "read_only", False)

@@ -7,7 +7,7 @@ from course import audit, certificates, teams
 from course.models import utcnow
 from course.progress import Status
 from course.text import slugify
-from course.web.helpers import get_course
+from course.web.helpers import get_course, read_only
 from course.errors import InvitationProblem
 from course.extensions import db, limiter
 from course.web.forms import ActionForm, TargetDateForm
@@ -42,6 +42,7 @@ def overview():
 
 @bp.get("/<int:team_id>/")
 @login_required
+@read_only
 def team(team_id: int):
     team = managed_team_or_404(team_id)
     report, memo = current_app.extensions["team_reports"].report(db.session, get_course(), team)
