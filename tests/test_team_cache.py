@@ -324,3 +324,33 @@ def test_a_filtered_table_is_kept_but_not_per_search_text(client, app, team):
     read_one_lesson(app, team["members"][0])
     body = tbody(client.get(f"/teams/{team_id}/?status=bezig").get_data(as_text=True))
     assert "Anna Aarts" in body and "Bram Bos" not in body  # the kept filter was dropped with the rows
+
+
+def test_my_teams_counts_again_only_the_teams_that_moved(client, app, auth, make_user, make_team, course,
+                                                         monkeypatch):
+    from course.teams import cache
+    manager = make_user(name="Leiding Lies", email="leiding@voorbeeld.nl")
+    learners = [make_user(name=f"Lid {name}", email=f"{name}@voorbeeld.nl") for name in ("anna", "bram", "cem")]
+    team_ids = [make_team(f"Team {n}", manager_id=manager, members=[learner]) for n, learner in enumerate(learners)]
+    auth.login("leiding@voorbeeld.nl")
+    counted = []
+    real = cache.team_summaries
+    monkeypatch.setattr(cache, "team_summaries", lambda s, c, teams, today: counted.append(
+        sorted(t.id for t in teams)) or real(s, c, teams, today))
+    assert client.get("/teams/").status_code == 200
+    assert client.get("/teams/").status_code == 200
+    assert counted == [sorted(team_ids)]  # the second view counted nothing
+    complete_module(app, learners[1])
+    html = client.get("/teams/").get_data(as_text=True)
+    assert counted[-1] == [team_ids[1]]
+    with app.app_context():  # the counts shown are the counts counted afresh
+        fresh = real(db.session, course, [db.session.get(Team, t) for t in team_ids])
+        db.session.remove()
+    assert [s.started for s in fresh] == [0, 1, 0]
+    cards = {re.search(r">(Team \d)</a>", card).group(1): re.search(r"<strong>(\d+)</strong> bezig", card).group(1)
+             for card in html.split('<li class="card">')[1:]}
+    assert cards == {"Team 0": "0", "Team 1": "1", "Team 2": "0"}
+    client.get(f"/teams/{team_ids[0]}/")  # team 0's rows are kept now: its counts come from them
+    counted.clear()
+    client.get("/teams/")
+    assert counted == []

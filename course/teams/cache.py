@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course
 from course.models import Team, TeamMembership, User, utcnow
-from course.teams.report import SORTS, Row, TeamReport, member_rows, team_members
+from course.progress import Status
+from course.teams.report import SORTS, Row, TeamReport, TeamSummary, member_rows, team_members, team_summaries
 
 
 @dataclass
@@ -58,17 +59,71 @@ _TOTALS = (select(func.count(), func.coalesce(func.sum(User.progress_version), 0
            .where(TeamMembership.team_id == bindparam("team_id")))
 
 
+_ALL_TOTALS = (select(TeamMembership.team_id, func.count(), func.coalesce(func.sum(User.progress_version), 0))
+               .join(User, User.id == TeamMembership.user_id)
+               .where(TeamMembership.team_id.in_(bindparam("team_ids", expanding=True)))
+               .group_by(TeamMembership.team_id))
+
+
+def _counts(rows) -> tuple[int, int, int, int]:
+    """(members, finished, in progress, late) of a team's rows, as team_summaries counts them."""
+    return (len(rows), sum(r.status is Status.DONE for r in rows), sum(r.status is Status.IN_PROGRESS for r in rows),
+            sum(r.overdue for r in rows))
+
+
 class TeamReports:
     """The team reports one worker showed last, at most `size` teams (0: build every time)."""
 
     def __init__(self, size: int = 64):
         self.size = size
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
+        # The "Mijn teams" counts of teams whose rows are not kept: team id -> (what they were counted for,
+        # counts). Four numbers a team, so many more teams than rows: 64 times `size`.
+        self._summaries: OrderedDict[int, tuple[tuple, tuple[int, int, int, int]]] = OrderedDict()
         self._lock = threading.Lock()  # a gthread worker serves several requests at once
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._summaries.clear()
+
+    def summaries(self, session: Session, course: Course, teams: list[Team],
+                  today: date | None = None) -> list[TeamSummary]:
+        """team_summaries() of these teams ("Mijn teams"), from kept rows or counts where nothing moved.
+
+        One query for every team's member count and version sum; the teams that moved are counted together
+        by team_summaries (a fixed number of queries), so the page's queries do not grow with its teams.
+        """
+        if not teams:
+            return []
+        today = today or utcnow().date()
+        totals = {team_id: (members, total) for team_id, members, total in
+                  session.execute(_ALL_TOTALS, {"team_ids": [team.id for team in teams]})}
+        marks = {team.id: ((team.id, team.created_at), (team.members_version, team.target_date, today),
+                           totals.get(team.id, (0, 0))) for team in teams}
+        known: dict[int, tuple[int, int, int, int]] = {}
+        with self._lock:
+            for team in teams:
+                entry, counted = self._entries.get(team.id), self._summaries.get(team.id)
+                if entry is not None and (entry.identity, entry.key, entry.totals) == marks[team.id]:
+                    known[team.id] = _counts(entry.rows)
+                elif counted is not None and counted[0] == marks[team.id]:
+                    known[team.id] = counted[1]
+        moved = [team for team in teams if team.id not in known]
+        for summary in team_summaries(session, course, moved, today) if moved else ():
+            counts = (summary.members, summary.finished, summary.started, summary.overdue)
+            known[summary.team.id] = counts
+            self._remember(summary.team.id, marks[summary.team.id], counts)
+        return [TeamSummary(team, *known[team.id]) for team in teams]
+
+    def _remember(self, team_id: int, mark: tuple, counts: tuple[int, int, int, int]) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._summaries[team_id] = (mark, counts)
+            self._summaries.move_to_end(team_id)
+            while len(self._summaries) > 64 * self.size:
+                self._summaries.popitem(last=False)
 
     def report(self, session: Session, course: Course, team: Team,
                today: date | None = None) -> tuple[TeamReport, Memo]:

@@ -1,5 +1,5 @@
 """The course for a learner: overview, module pages, lessons and lesson completion."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
@@ -37,7 +37,8 @@ def _lesson_or_404(module_slug: str, lesson_slug: str):
 def overview():
     # A manager lands here too: a card per team says who is behind (an administrator gets a link instead).
     flags = viewer_flags(current_user)
-    team_cards = teams.team_summaries(db.session, get_course(), teams.managed_teams(db.session, current_user)) \
+    team_cards = current_app.extensions["team_reports"].summaries(
+        db.session, get_course(), teams.managed_teams(db.session, current_user)) \
         if flags["is_manager"] and not current_user.is_admin else []
     return render_template("learn/overview.html", course=get_course(), progress=_progress(), team_cards=team_cards)
 

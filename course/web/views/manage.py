@@ -36,8 +36,8 @@ def overview():
     managed = teams.managed_teams(db.session, current_user)
     if not managed:
         abort(404)
-    return render_template("manage/overview.html",
-                           summaries=teams.team_summaries(db.session, get_course(), managed))
+    summaries = current_app.extensions["team_reports"].summaries(db.session, get_course(), managed)
+    return render_template("manage/overview.html", summaries=summaries)
 
 
 @bp.get("/<int:team_id>/")
