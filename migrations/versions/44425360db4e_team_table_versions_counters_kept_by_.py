@@ -29,37 +29,36 @@ WATCHED = {
 TRIGGERS = [(f"trg_{table}_{event}", table) for table in [*WATCHED, "team_memberships"]
             for event in ("ins", "upd", "del")] + [("trg_users_name", "users")]
 
-PG_FUNCTIONS = """
-CREATE FUNCTION count_progress_version() RETURNS trigger LANGUAGE plpgsql AS $$
+
+def _pg_counter(function: str, target: str, counter: str, key: str) -> str:
+    """A trigger function that counts target.counter up for the row's `key` (old and new, if it moved)."""
+    count = f"UPDATE {target} SET {counter} = {counter} + 1 WHERE id"
+    return f"""
+CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
-    UPDATE users SET progress_version = progress_version + 1 WHERE id = OLD.user_id;
+    {count} = OLD.{key};
   END IF;
-  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.user_id IS DISTINCT FROM OLD.user_id) THEN
-    UPDATE users SET progress_version = progress_version + 1 WHERE id = NEW.user_id;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE FUNCTION count_members_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    UPDATE teams SET members_version = members_version + 1 WHERE id = OLD.team_id;
-  END IF;
-  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.team_id IS DISTINCT FROM OLD.team_id) THEN
-    UPDATE teams SET members_version = members_version + 1 WHERE id = NEW.team_id;
+  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.{key} IS DISTINCT FROM OLD.{key}) THEN
+    {count} = NEW.{key};
   END IF;
   RETURN NULL;
-END $$;
-CREATE FUNCTION count_own_progress_version() RETURNS trigger LANGUAGE plpgsql AS $$
+END $$"""
+
+
+PG_FUNCTIONS = [
+    _pg_counter("count_progress_version", "users", "progress_version", "user_id"),
+    _pg_counter("count_members_version", "teams", "members_version", "team_id"),
+    """CREATE FUNCTION count_own_progress_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.progress_version := OLD.progress_version + 1;
   RETURN NEW;
-END $$;
-"""
+END $$""",
+]
 
 
 def _postgresql() -> list[str]:
-    statements = [PG_FUNCTIONS]
+    statements = list(PG_FUNCTIONS)
     for table, columns in [*WATCHED.items(), ("team_memberships", None)]:
         function = "count_members_version" if table == "team_memberships" else "count_progress_version"
         of = f" OF {', '.join(columns)}" if columns else ""
