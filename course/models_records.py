@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
@@ -40,6 +40,7 @@ class MailPreference(db.Model):
     reminders: Mapped[bool] = mapped_column(default=True)   # target-date reminders
     resume: Mapped[bool] = mapped_column(default=True)      # "pick up where you left off"
     digest: Mapped[bool] = mapped_column(default=True)      # the weekly overview for managers
+    handins: Mapped[bool] = mapped_column(default=True, server_default=true())  # coaches: a hand-in waits
     updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
 

@@ -31,10 +31,12 @@ from course.progress import CourseProgress, Status, no_progress, progress_for
 log = logging.getLogger("course.reminders")
 
 TARGET, DIGEST, RESUME = "streefdatum", "overzicht", "verder"
+HANDIN = "inlevering"  # not a reminder: the coach's mail when a hand-in arrives (course/web/practice_mail.py)
 # Kind of mail -> the MailPreference switch that turns it off.
-PREFERENCE = {TARGET: "reminders", DIGEST: "digest", RESUME: "resume"}
+PREFERENCE = {TARGET: "reminders", DIGEST: "digest", RESUME: "resume", HANDIN: "handins"}
 KIND_LABELS = {TARGET: "herinneringen aan de streefdatum", RESUME: "een seintje als je een tijd niet verder bent gegaan",
-               DIGEST: "het weekoverzicht van je team (voor leidinggevenden)"}
+               DIGEST: "het weekoverzicht van je team (voor leidinggevenden)",
+               HANDIN: "een mail als een praktijkopdracht op je feedback wacht (voor coaches)"}
 OFFSETS = (-14, 0, 7, 14, 21, 28)  # days from the target date; the last window is a week long
 IDLE_DAYS = 21  # "pick up where you left off" after three weeks without opening the course
 IDLE_LIMIT_DAYS = 90  # ... but not for someone who stopped long before (no mass mail to old accounts)

@@ -229,14 +229,14 @@ def read_opt_out_token(session: Session, secret_key: str, token: str, max_age: i
 def preferences(session: Session, user: User) -> MailPreference:
     """The user's mail settings (every kind on when never changed); not added to the session."""
     return session.get(MailPreference, user.id) or MailPreference(user_id=user.id, reminders=True, resume=True,
-                                                                  digest=True)
+                                                                  digest=True, handins=True)
 
 
 def set_preferences(session: Session, user: User, now: datetime, **switches: bool) -> None:
     """Turn kinds of mail on or off, e.g. set_preferences(..., reminders=False)."""
     pref = session.get(MailPreference, user.id)
     if pref is None:
-        pref = MailPreference(user_id=user.id, reminders=True, resume=True, digest=True)
+        pref = MailPreference(user_id=user.id, reminders=True, resume=True, digest=True, handins=True)
         session.add(pref)
     for column, value in switches.items():
         if column not in PREFERENCE.values():

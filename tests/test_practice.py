@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from course import practice, teams
 from course.errors import PracticeProblem
@@ -177,6 +177,36 @@ def test_coaches_of_the_learners_team_get_a_mail_with_a_link_and_no_text(client,
     auth.logout()
     auth.login("coach-2@voorbeeld.nl")
     assert ANSWERS["momenten"] in client.get(f"/coach/inleveringen/{submission}").get_data(as_text=True)
+
+
+def test_a_coach_switches_the_hand_in_mail_off_from_the_mail_and_on_again(client, auth, app, setup, smtp_server,
+                                                                           outbox):
+    import re
+    auth.login("leerling@voorbeeld.nl")
+    post_form(client, f"/cursus/{MODULE}/praktijkopdracht", ANSWERS)
+    assert outbox.wait_idle()
+    (_, message), = smtp_server.messages
+    body = message.get_content()
+    link = re.search(r"Meld je af met één klik: (\S+)", body).group(1)
+    assert message["List-Unsubscribe"] == f"<{link}>" and f"{app.config['BASE_URL']}/account/meldingen" in body
+    auth.logout()
+    path = link.removeprefix(app.config["BASE_URL"])
+    assert "voor coaches" in client.get(path).get_data(as_text=True)  # no login needed; asks first
+    assert client.post(path).status_code == 200  # one click, as a mail program's button does
+    with app.app_context():  # the next hand-in waits without a mail to this coach
+        db.session.execute(update(PracticeSubmission).values(status="herzien"))
+        db.session.commit()
+    auth.login("leerling@voorbeeld.nl")
+    post_form(client, f"/cursus/{MODULE}/praktijkopdracht", ANSWERS)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PracticeSubmission)) == 2
+    assert outbox.wait_idle() and len(smtp_server.messages) == 1
+    auth.logout()
+    auth.login("coach@voorbeeld.nl")
+    page = client.get("/account/meldingen").get_data(as_text=True)
+    assert 'id="handins"' in page and not re.search(r'<input[^>]*checked[^>]*id="handins"', page)
+    post_form(client, "/account/meldingen", {"reminders": "y", "resume": "y", "digest": "y", "handins": "y"})
+    assert re.search(r'<input[^>]*checked[^>]*id="handins"', client.get("/account/meldingen").get_data(as_text=True))
 
 
 def test_no_mail_without_a_coach_and_none_once_reviewed(client, auth, app, make_user, smtp_server, outbox):

@@ -250,6 +250,7 @@ class MailSettingsForm(Form):
     reminders = BooleanField("Herinneringen aan de streefdatum van je team")
     resume = BooleanField("Eén seintje als je drie weken niet verder bent gegaan")
     digest = BooleanField("Weekoverzicht van je team (als je leidinggevende bent)")
+    handins = BooleanField("Een mail als een praktijkopdracht op je feedback wacht (als je coach bent)")
     submit = SubmitField("Opslaan")
 
 

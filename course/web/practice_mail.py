@@ -8,6 +8,8 @@ from course.catalog import Module
 from course.extensions import db
 from course.mail import outbox, send_mail
 from course.models import PracticeSubmission, User
+from course.reminders import HANDIN
+from course.reminders_send import make_opt_out_token, preferences
 
 SUBJECT = "Een praktijkopdracht wacht op je feedback: Veilige Gehechtheid"
 
@@ -27,7 +29,15 @@ def _send(app: Flask, coach_id: int, team: str, module: Module, submission_id: i
     submission = db.session.get(PracticeSubmission, submission_id)
     if coach is None or submission is None or submission.status != practice.WAITING:
         return  # reviewed, expired or deleted before a retry got through: nothing to ask any more
-    path = app.url_map.bind("localhost").build("coach.review", {"submission_id": submission_id})
+    if not preferences(db.session, coach).handins:
+        return  # switched off in the mail settings or with the link in an earlier one
+    urls = app.url_map.bind("localhost")
+    opt_out = app.config["BASE_URL"] + urls.build(
+        "reminders.opt_out", {"token": make_opt_out_token(app.config["SECRET_KEY"], coach.id, HANDIN)})
     body = app.jinja_env.get_template("mail/inlevering.txt").render(
-        coach=coach, team=team, module=module, link=app.config["BASE_URL"] + path)
-    send_mail(app.config, to=coach.email, subject=SUBJECT, body=body)
+        coach=coach, team=team, module=module, opt_out=opt_out,
+        link=app.config["BASE_URL"] + urls.build("coach.review", {"submission_id": submission_id}),
+        settings=app.config["BASE_URL"] + urls.build("reminders.settings"))
+    # RFC 8058, as the reminders: a mail program's "afmelden" button POSTs to this address.
+    send_mail(app.config, to=coach.email, subject=SUBJECT, body=body,
+              headers={"List-Unsubscribe": f"<{opt_out}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
