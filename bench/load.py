@@ -636,13 +636,19 @@ def main() -> int:
     if not 1 <= args.seconds <= 300 or not 1 <= args.quiz_seconds <= 600 or not 1 <= args.clients <= 200:
         sys.exit("keep --seconds in 1..300, --quiz-seconds in 1..600 and --clients in 1..200")
 
+    return run_cleaned_up(run, args, "vg-load-")
+
+
+def run_cleaned_up(run, args, prefix: str) -> int:
+    """run(args, tmp, cleanup) in a fresh temporary folder; whatever it started is stopped at the end,
+    also on an error, SIGTERM or Ctrl-C."""
     # Seeding creates the app in this process too: give it the same secret, never a production env.
     os.environ["SECRET_KEY"] = SECRET
     os.environ.pop("FLASK_ENV", None)
     cleanup = Cleanup()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C cleans up too, even if started with it ignored
-    tmp = Path(tempfile.mkdtemp(prefix="vg-load-"))
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     cleanup.add("remove temporary folder", lambda: shutil.rmtree(tmp, ignore_errors=True))
     try:
         return run(args, tmp, cleanup)
@@ -748,7 +754,7 @@ def run(args, tmp: Path, cleanup: Cleanup) -> int:
     server_errors = sum(n for status, n in statuses.items() if status >= 500)
     submits = log.timings["submit"]
     all_times = [t for ts in log.timings.values() for t in ts]
-    submit_app = tally["app_ms"].get(("POST", f"/cursus/<module_slug>/quiz/poging/<int:attempt_id>"), [])
+    submit_app = tally["app_ms"].get(("POST", "/cursus/<module_slug>/quiz/poging/<int:attempt_id>"), [])
     all_app = [ms for ts in tally["app_ms"].values() for ms in ts]
     nan = float("nan")
     rows.append(Row(f"quiz submit (POST, {args.clients} learners)", "", f"python, {args.clients} clients",

@@ -25,10 +25,8 @@ import importlib.util
 import os
 import random
 import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -144,17 +142,7 @@ def main() -> int:
     if not (2 <= args.managers <= 200 and args.managers % 2 == 0 and 1 <= args.seconds <= 300
             and 1 <= args.rounds <= 10):
         sys.exit("keep --managers even in 2..200, --seconds in 1..300 and --rounds in 1..10")
-    os.environ["SECRET_KEY"] = load.SECRET
-    os.environ.pop("FLASK_ENV", None)
-    cleanup = load.Cleanup()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    tmp = Path(tempfile.mkdtemp(prefix="vg-teamload-"))
-    cleanup.add("remove temporary folder", lambda: shutil.rmtree(tmp, ignore_errors=True))
-    try:
-        return run(args, tmp, cleanup)
-    finally:
-        cleanup.run()
+    return load.run_cleaned_up(run, args, "vg-teamload-")
 
 
 def run(args, tmp: Path, cleanup) -> int:

@@ -78,6 +78,17 @@ def test_practice_from_reflection_to_verified_praktijkverklaring(page, a11y, liv
     coach.get_by_role("button", name="Aftekenen").click()
     check.check()
     expect(coach.get_by_text("Er wacht nu niets op je")).to_be_visible()
+    # The coach switches the hand-in mail off in the mail settings, with the keyboard alone.
+    coach.goto(live_server + "/account/meldingen")
+    check.check()
+    handins = coach.get_by_label("Een mail als een praktijkopdracht op je feedback wacht (als je coach bent)")
+    expect(handins).to_be_checked()
+    handins.focus()
+    coach.keyboard.press("Space")
+    coach.get_by_role("button", name="Opslaan").press("Enter")
+    expect(coach.get_by_text("Je mailinstellingen zijn opgeslagen.")).to_be_visible()
+    check.check()
+    expect(handins).not_to_be_checked()
     check.assert_all_checked()
     coach_context.close()
 

@@ -54,15 +54,26 @@ class _Entry(NamedTuple):
     memo: Memo
 
 
-_TOTALS = (select(func.count(), func.coalesce(func.sum(User.progress_version), 0))
-           .select_from(TeamMembership).join(User, User.id == TeamMembership.user_id)
-           .where(TeamMembership.team_id == bindparam("team_id")))
+_TOTALS = (select(TeamMembership.team_id, func.count(), func.coalesce(func.sum(User.progress_version), 0))
+           .join(User, User.id == TeamMembership.user_id)
+           .where(TeamMembership.team_id.in_(bindparam("team_ids", expanding=True)))
+           .group_by(TeamMembership.team_id))
 
 
-_ALL_TOTALS = (select(TeamMembership.team_id, func.count(), func.coalesce(func.sum(User.progress_version), 0))
-               .join(User, User.id == TeamMembership.user_id)
-               .where(TeamMembership.team_id.in_(bindparam("team_ids", expanding=True)))
-               .group_by(TeamMembership.team_id))
+def _marks(session: Session, teams: list[Team], today: date) -> dict[int, tuple[tuple, tuple, tuple[int, int]]]:
+    """Per team, in one query: (identity, key, totals) as an _Entry holds them, for what the database holds now."""
+    totals = {team_id: (members, total) for team_id, members, total in
+              session.execute(_TOTALS, {"team_ids": [team.id for team in teams]})}
+    return {team.id: ((team.id, team.created_at), (team.members_version, team.target_date, today),
+                      totals.get(team.id, (0, 0))) for team in teams}
+
+
+def _put(kept: OrderedDict, team_id: int, value, limit: int) -> None:
+    """Keep value as the team's most recent; drop the least recent beyond limit. Call with the lock held."""
+    kept[team_id] = value
+    kept.move_to_end(team_id)
+    while len(kept) > limit:
+        kept.popitem(last=False)
 
 
 def _counts(rows) -> tuple[int, int, int, int]:
@@ -97,10 +108,7 @@ class TeamReports:
         if not teams:
             return []
         today = today or utcnow().date()
-        totals = {team_id: (members, total) for team_id, members, total in
-                  session.execute(_ALL_TOTALS, {"team_ids": [team.id for team in teams]})}
-        marks = {team.id: ((team.id, team.created_at), (team.members_version, team.target_date, today),
-                           totals.get(team.id, (0, 0))) for team in teams}
+        marks = _marks(session, teams, today)
         known: dict[int, tuple[int, int, int, int]] = {}
         with self._lock:
             for team in teams:
@@ -111,26 +119,17 @@ class TeamReports:
                     known[team.id] = counted[1]
         moved = [team for team in teams if team.id not in known]
         for summary in team_summaries(session, course, moved, today) if moved else ():
-            counts = (summary.members, summary.finished, summary.started, summary.overdue)
-            known[summary.team.id] = counts
-            self._remember(summary.team.id, marks[summary.team.id], counts)
+            counts = known[summary.team.id] = (summary.members, summary.finished, summary.started, summary.overdue)
+            if self.size > 0:
+                with self._lock:
+                    _put(self._summaries, summary.team.id, (marks[summary.team.id], counts), 64 * self.size)
         return [TeamSummary(team, *known[team.id]) for team in teams]
-
-    def _remember(self, team_id: int, mark: tuple, counts: tuple[int, int, int, int]) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._summaries[team_id] = (mark, counts)
-            self._summaries.move_to_end(team_id)
-            while len(self._summaries) > 64 * self.size:
-                self._summaries.popitem(last=False)
 
     def report(self, session: Session, course: Course, team: Team,
                today: date | None = None) -> tuple[TeamReport, Memo]:
         """The team's report as team_report() builds it, and the memo the caller may keep derivations in."""
         today = today or utcnow().date()
-        identity, key = (team.id, team.created_at), (team.members_version, team.target_date, today)
-        totals = tuple(session.execute(_TOTALS, {"team_id": team.id}).one())
+        identity, key, totals = _marks(session, [team], today)[team.id]
         with self._lock:
             entry = self._entries.get(team.id)
             if entry is not None:
@@ -162,11 +161,7 @@ class TeamReports:
         return _Entry(identity, key, totals, tuple(rows), versions, memo)
 
     def _store(self, team_id: int, entry: _Entry) -> _Entry:
-        if self.size <= 0:
-            return entry
-        with self._lock:
-            self._entries[team_id] = entry
-            self._entries.move_to_end(team_id)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        if self.size > 0:
+            with self._lock:
+                _put(self._entries, team_id, entry, self.size)
         return entry
