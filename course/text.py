@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from babel.dates import format_date, format_datetime, get_timezone
@@ -32,6 +32,11 @@ _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # what a slug or id in content and quizzes looks like
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")  # spaces only (Zs), not tabs or line breaks
 
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, without tzinfo (as the columns store it)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 def normalise(value: str) -> str:
     """NFC, with every run of spaces turned into one plain space and the ends trimmed."""

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from course import create_app
-from course import accounts, devtools, teams
+import devtools
+from course import accounts, teams
 from course.models import Organisation, User
 from course.extensions import db
 

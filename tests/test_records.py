@@ -214,7 +214,7 @@ def test_deleting_the_account_deletes_the_stored_pdfs_with_the_name(client, app,
 
 def test_the_views_figures_equal_the_full_records(app, client, org_world, make_user, make_team):
     """records_view counts in SQL what summaries() counts from the full record: the two must not drift apart."""
-    from course import records_view
+    from course.records import overview as records_view
     from course.models import LessonProgress, ModuleCompletion, Team, TeamMembership
     from course.practice import scope as practice_scope
     course = app.extensions["course"]

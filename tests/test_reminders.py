@@ -8,12 +8,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from course import accounts, reminders, reminders_send, teams
+from course import accounts, reminders, teams
+from course.reminders import deliver as reminders_send
 from course.extensions import db
 from course.mail import Batch
-from course.models import Team, User, utcnow
-from course.models_records import MailPreference, SentMail
-from course.web.reminder_mail import Sender
+from course.models import Team, User
+from course.text import utcnow
+from course.models import MailPreference, SentMail
+from course.web.mails.reminders import Sender
 from conftest import Inbox, complete_module, free_port, post_form, smtp_on_loopback
 
 TODAY = utcnow().date()
@@ -139,7 +141,7 @@ def test_two_parallel_runs_send_each_mail_once(app, make_user, make_team):
 
 def _message(app, mail):
     with app.app_context():
-        from course.web.reminder_mail import message
+        from course.web.mails.reminders import message
         return message(app, mail)
 
 

@@ -28,7 +28,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from course.catalog import Course
-from course.models import Team, TeamMembership, User, utcnow
+from course.models import Team, TeamMembership, User
+from course.text import utcnow
 from course.progress import Status
 from course.teams.report import SORTS, Row, TeamReport, TeamSummary, member_rows, team_members, team_summaries
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
 from course.progress import CourseProgress, ModuleProgress, Status, no_progress, progress_and_activity, progress_for
-from course.models import Certificate, QuizAttempt, Team, TeamMembership, User, utcnow
+from course.models import Certificate, QuizAttempt, Team, TeamMembership, User
+from course.text import utcnow
 
 
 class Member(NamedTuple):

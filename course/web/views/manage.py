@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from course import audit, certificates, teams
-from course.models import utcnow
+from course.text import utcnow
 from course.progress import Status
 from course.text import slugify
 from course.web.helpers import get_course, read_only

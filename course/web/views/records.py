@@ -6,10 +6,12 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from course import audit, records, records_export, records_pdf, records_view, teams
+from course import audit, records, teams
+from course.records import export as records_export, overview as records_view, pdf as records_pdf
 from course.extensions import db
-from course.models import Organisation, Team, User, utcnow
-from course.models_records import Location
+from course.models import Organisation, Team, User
+from course.text import utcnow
+from course.models import Location
 from course.text import slugify
 from course.web.helpers import attachment, zip_download, get_course
 

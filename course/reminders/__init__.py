@@ -1,6 +1,6 @@
 """Which reminder mails are due: target-date reminders, the managers' weekly digest, "pick up where you left off".
 
-Planning only reads; sending (claim, deliver, mark) is in course.reminders_send. Every function takes
+Planning only reads; sending (claim, deliver, mark) is in course.reminders.deliver. Every function takes
 `now` explicitly, so a test (or `flask reminders send --now`) can move the clock.
 
 Schedule (a team's target date D): two weeks before (any day from D-14 until D), on the day (D until
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course
 from course.models import LessonProgress, QuizAttempt, Team, TeamManager, TeamMembership, User
-from course.models_records import MailPreference, SentMail
+from course.models import MailPreference, SentMail
 from course.progress import CourseProgress, Status, no_progress, progress_for
 
 log = logging.getLogger("course.reminders")

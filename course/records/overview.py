@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course
 from course.models import Certificate, LessonProgress, ModuleCompletion, Organisation, Team, TeamMembership
-from course.models_records import Location
+from course.models import Location
 from course.practice import scope as practice_scope
 from course.records import Period, Summary, member_ids
 

@@ -21,7 +21,7 @@ from course.catalog import Course
 from course.certificates import verify_url
 from course.models import (Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
                            TeamMembership, User)
-from course.models_records import Location
+from course.models import Location
 from course.practice import scope as practice_scope
 from course.text import dutch_date
 
