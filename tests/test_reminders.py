@@ -2,9 +2,10 @@
 import logging
 import re
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
@@ -18,7 +19,15 @@ from course.models import MailPreference, SentMail
 from course.web.mails.reminders import Sender
 from conftest import Inbox, complete_module, free_port, post_form, smtp_on_loopback
 
-TODAY = utcnow().date()
+# A Wednesday, with the clock pinned to its early morning: the weekly digest is keyed by ISO week, so a run
+# "tomorrow" stays in the same week whatever day the suite runs (with the real day it failed on Sundays).
+TODAY = date(2026, 12, 2)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc), tick=True):
+        yield
 
 
 def at(day: date, hour: int = 7) -> str:
