@@ -80,11 +80,35 @@ def printable(value: str | None) -> str:
     return "".join(char for char in (value or "") if unicodedata.category(char) not in _FORBIDDEN_CATEGORIES)
 
 
-def dutch_date(value: date | None) -> str:
-    """A date as Dutch readers write it: '30 november 2026' (Babel's Dutch month names); '' for None."""
+# The one rule for every date and moment a user sees or exports: Dutch time. The database stores moments
+# in UTC without tzinfo (utcnow); a moment at 00:30 on 1 January in Amsterdam is 23:30 UTC the day before.
+DUTCH_TIME = get_timezone("Europe/Amsterdam")
+
+
+def local_date(moment: datetime) -> date:
+    """The day in Dutch time of a stored moment (UTC, without tzinfo)."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(DUTCH_TIME).date()
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today in Dutch time (of `now`, a stored-style UTC moment, when given)."""
+    return local_date(now or utcnow())
+
+
+def utc_start_of(day: date) -> datetime:
+    """The stored-style UTC moment at which a day in Dutch time begins (for period filters in SQL)."""
+    local = datetime.combine(day, datetime.min.time()).replace(tzinfo=DUTCH_TIME)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def dutch_date(value: date | datetime | None) -> str:
+    """A date as Dutch readers write it: '30 november 2026' (Babel's Dutch month names); '' for None.
+
+    A datetime is a stored moment (UTC): its day in Dutch time is shown, as dutch_datetime does.
+    """
     if not value:
         return ""
-    return _dutch_day(value.date() if isinstance(value, datetime) else value)
+    return _dutch_day(local_date(value) if isinstance(value, datetime) else value)
 
 
 @lru_cache(maxsize=4096)
@@ -97,7 +121,7 @@ def dutch_datetime(value: datetime | None) -> str:
     """A moment as Dutch readers write it, in Dutch time: '30 november 2026 om 14:05'; '' for None."""
     if not value:
         return ""
-    return format_datetime(value, "d MMMM y 'om' HH:mm", tzinfo=get_timezone("Europe/Amsterdam"), locale="nl")
+    return format_datetime(value, "d MMMM y 'om' HH:mm", tzinfo=DUTCH_TIME, locale="nl")
 
 
 def slugify(value: str) -> str:
