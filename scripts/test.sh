@@ -7,6 +7,9 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -qq --disable-pip-version-check -e '.[test]'
 
+echo "== Lint (ruff) =="
+.venv/bin/ruff check .
+
 echo "== Test suite on SQLite =="
 .venv/bin/python -m pytest "$@"
 

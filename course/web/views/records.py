@@ -10,7 +10,7 @@ from course import audit, records, teams
 from course.records import export as records_export, overview as records_view, pdf as records_pdf
 from course.extensions import db
 from course.models import Organisation, Team, User
-from course.text import local_today, utcnow
+from course.text import local_today
 from course.models import Location
 from course.text import slugify
 from course.web.helpers import attachment, zip_download, get_course
