@@ -90,10 +90,10 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         # global check, can show the form again with the user's input and a Dutch message.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_I18N_ENABLED": False,  # use WTForms' own Dutch messages; Flask-Babel is not needed
-        # No pre-ping: it costs a round trip per request. Recycle connections instead, so one that a
-        # proxy cut is dropped within minutes; after a database restart the first request that meets a
-        # dead connection is run again (course/web/outage.py).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 300},
+        # The pool pings a connection at checkout, so after a database restart no request meets a dead
+        # one (a GET or a form alike); bench/pre_ping.py measures the price (a round trip on loopback).
+        # Connections a proxy cut are also recycled within minutes.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 300, "pool_pre_ping": True},
     }
 
 

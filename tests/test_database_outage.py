@@ -59,7 +59,7 @@ def cut_connections(app):
     assert cut >= 1
 
 
-def test_a_stale_pooled_connection_is_retried_not_shown(app, client, learner, caplog):
+def test_after_a_restart_no_request_meets_a_dead_connection(app, client, learner, caplog):
     with app.app_context():
         from course.extensions import db
         if db.engine.dialect.name != "postgresql":
@@ -70,8 +70,9 @@ def test_a_stale_pooled_connection_is_retried_not_shown(app, client, learner, ca
         response = client.get("/cursus/eerste-module/les-1")
     assert response.status_code == 200 and not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert client.get("/cursus/").status_code == 200
-    # A form is not sent twice: it gets the 503 page, and sending it again works.
+    # A form right after a restart goes through too, once: the pool pinged before the request used it.
     token = csrf_token(client.get("/cursus/eerste-module/les-2").get_data(as_text=True))
     cut_connections(app)
-    assert_unavailable(client.post("/cursus/eerste-module/les-2/afgerond", data={"csrf_token": token}))
-    assert client.post("/cursus/eerste-module/les-2/afgerond", data={"csrf_token": token}).status_code == 302
+    with caplog.at_level(logging.WARNING):
+        assert client.post("/cursus/eerste-module/les-2/afgerond", data={"csrf_token": token}).status_code == 302
+    assert not [r for r in caplog.records if "niet bereikbaar" in r.getMessage()]
