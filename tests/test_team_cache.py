@@ -198,7 +198,7 @@ def test_no_cache_builds_every_view(app, team, course):
     with app.app_context():
         team_row = db.session.get(Team, team["team"])
         assert len(reports.report(db.session, course, team_row)[0].rows) == 3
-        assert reports._entries == {}
+        assert reports.kept() == []
         db.session.remove()
 
 
@@ -210,7 +210,7 @@ def test_at_most_size_teams_are_kept_least_recent_first(app, course, make_team, 
         for team_id in (team_ids[0], team_ids[1], team_ids[0], team_ids[2]):
             reports.report(db.session, course, db.session.get(Team, team_id))
         db.session.remove()
-    assert list(reports._entries) == [team_ids[0], team_ids[2]]
+    assert reports.kept() == [team_ids[0], team_ids[2]]
 
 
 # ----- the counters the database keeps -----

@@ -94,6 +94,11 @@ class TeamReports:
         self._summaries: OrderedDict[int, tuple[tuple, tuple[int, int, int, int]]] = OrderedDict()
         self._lock = threading.Lock()  # a gthread worker serves several requests at once
 
+    def kept(self) -> list[int]:
+        """The ids of the teams whose rows are kept now, least recently shown first."""
+        with self._lock:
+            return list(self._entries)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
