@@ -21,7 +21,7 @@ from flask import render_template  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from course import accounts, create_app  # noqa: E402
-from course.devtools import csrf_token  # noqa: E402
+from devtools import csrf_token  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.web.views import learn  # noqa: E402
 

@@ -39,7 +39,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.devtools import PostgresCluster, csrf_token, free_port  # noqa: E402
+from devtools import PostgresCluster, csrf_token, free_port  # noqa: E402
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 SECRET = "load-benchmark-not-secret"
@@ -145,7 +145,8 @@ def seed(url: str, quiz_learners: int) -> Fixture:
 
     from course import create_app
     from course.extensions import db
-    from course.models import Certificate, LessonProgress, ModuleCompletion, User, utcnow
+    from course.models import Certificate, LessonProgress, ModuleCompletion, User
+    from course.text import utcnow
 
     teams = load_teams_module()
     sqlalchemy_url = "postgresql+psycopg://" + url[len("postgresql://"):] if url.startswith("postgresql://") else url

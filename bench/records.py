@@ -27,8 +27,9 @@ from sqlalchemy import func, insert, select, update  # noqa: E402
 
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.models import ModuleCompletion, Organisation, Team, TeamMembership, utcnow  # noqa: E402
-from course.models_records import Location  # noqa: E402
+from course.models import ModuleCompletion, Organisation, Team, TeamMembership  # noqa: E402
+from course.text import utcnow  # noqa: E402
+from course.models import Location  # noqa: E402
 
 seeding.TEAMS, seeding.MEMBERS, seeding.BIG = 100, 5000, 500
 LOCATIONS = 40

@@ -36,7 +36,7 @@ from sqlalchemy import delete, func, select  # noqa: E402
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import Team  # noqa: E402
-from course.models_records import SentMail  # noqa: E402
+from course.models import SentMail  # noqa: E402
 
 seeding.TEAMS, seeding.MEMBERS, seeding.BIG = 100, 5000, 500
 

@@ -36,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    from course import accounts
+    accounts.use_hash_method(app.config["PASSWORD_HASH_METHOD"])
     _load_course(app)
     from course.teams.cache import TeamReports
     app.extensions["team_reports"] = TeamReports(app.config["TEAM_TABLE_CACHE_TEAMS"])

@@ -23,8 +23,25 @@ MAX_PASSWORD_LENGTH = 200
 MIN_PASSWORD_SCORE = 3
 SITE_WORDS = ["veilige", "gehechtheid", "veiligegehechtheid", "kinderopvang", "cursus", "wachtwoord",
               "welkom", "gastouder", "leerplatform"]
+# werkzeug's hash method for new passwords. scrypt in production; the test suite sets a cheap one through
+# PASSWORD_HASH_METHOD (course/config.py), since hashing was most of its time. Checking reads the method
+# from the stored hash, so accounts made under another method keep working.
+_hash_method = "scrypt"
 # A hash to check against when the e-mail is unknown, so a miss takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("niet-een-echt-wachtwoord")
+_dummy_hash = generate_password_hash("niet-een-echt-wachtwoord", method=_hash_method)
+
+
+def use_hash_method(method: str) -> None:
+    """Hash new passwords with this werkzeug method from now on (create_app passes PASSWORD_HASH_METHOD)."""
+    global _hash_method, _dummy_hash
+    if method != _hash_method:
+        _hash_method = method
+        _dummy_hash = generate_password_hash("niet-een-echt-wachtwoord", method=method)
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a new password."""
+    return generate_password_hash(password, method=_hash_method)
 
 
 def normalise_email(email: str) -> str:
@@ -63,7 +80,7 @@ def register_user(session: Session, *, name: str, email: str, password: str, is_
     """Create an account and commit it; raise EmailTaken if the address is in use."""
     if find_user_by_email(session, email):
         raise EmailTaken()
-    user = User(name=clean_name(name), email=normalise_email(email), password_hash=generate_password_hash(password),
+    user = User(name=clean_name(name), email=normalise_email(email), password_hash=hash_password(password),
                 is_admin=is_admin)
     session.add(user)
     try:
@@ -78,7 +95,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the user if e-mail and password match, else None."""
     user = find_user_by_email(session, email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash, password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
@@ -90,7 +107,7 @@ def check_password(user: User, password: str) -> bool:
 
 def set_password(session: Session, user: User, password: str) -> None:
     """Store a new password hash and commit; every existing login session of the user ends."""
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.session_token = new_session_token()
     session.commit()
 

@@ -15,7 +15,8 @@ from course.certificates import issue_for_completion
 from course.catalog.questions import QUESTION_TYPES, AnswerError, Question, ReviewRow
 from course.errors import NotFound, QuizLocked, TamperedAnswers
 from course.itemstats import item_rows
-from course.models import ModuleCompletion, QuizAttempt, User, utcnow
+from course.models import ModuleCompletion, QuizAttempt, User
+from course.text import utcnow
 from course.progress import completed_lessons
 
 

@@ -62,6 +62,8 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "MAIL_CONNECTIONS": max(1, int(env.get("MAIL_CONNECTIONS", "3") or 3)),
         # Team tables each worker keeps between views (course/teams/cache.py); 0 builds every view afresh.
         "TEAM_TABLE_CACHE_TEAMS": max(0, int(env.get("TEAM_TABLE_CACHE_TEAMS", "64") or 0)),
+        # werkzeug's method for new password hashes. Leave it: only the test suite sets a cheap one.
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "OPT_OUT_MAX_AGE": int(env.get("OPT_OUT_MAX_AGE", str(365 * 24 * 3600))),  # opt-out links in mails
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -16,7 +16,8 @@ from course import certificates
 from course.audit import record as record_audit
 from course.catalog import Module
 from course.errors import NotFound, PracticeProblem
-from course.models import Certificate, PracticeSubmission, Team, TeamCoach, TeamMembership, User, utcnow
+from course.models import Certificate, PracticeSubmission, Team, TeamCoach, TeamMembership, User
+from course.text import utcnow
 from course.progress import REVISION, SIGNED, WAITING, PracticeState
 from course.teams.access import coach_of_member
 

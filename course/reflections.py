@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course, Lesson, Module
 from course.errors import ReflectionTooLong
-from course.models import LessonProgress, Reflection, User, utcnow
+from course.models import LessonProgress, Reflection, User
+from course.text import utcnow
 
 MAX_LENGTH = 5000
 

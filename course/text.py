@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from babel.dates import format_date, format_datetime, get_timezone
@@ -32,6 +32,11 @@ _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # what a slug or id in content and quizzes looks like
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")  # spaces only (Zs), not tabs or line breaks
 
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, without tzinfo (as the columns store it)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 def normalise(value: str) -> str:
     """NFC, with every run of spaces turned into one plain space and the ends trimmed."""
@@ -75,11 +80,35 @@ def printable(value: str | None) -> str:
     return "".join(char for char in (value or "") if unicodedata.category(char) not in _FORBIDDEN_CATEGORIES)
 
 
-def dutch_date(value: date | None) -> str:
-    """A date as Dutch readers write it: '30 november 2026' (Babel's Dutch month names); '' for None."""
+# The one rule for every date and moment a user sees or exports: Dutch time. The database stores moments
+# in UTC without tzinfo (utcnow); a moment at 00:30 on 1 January in Amsterdam is 23:30 UTC the day before.
+DUTCH_TIME = get_timezone("Europe/Amsterdam")
+
+
+def local_date(moment: datetime) -> date:
+    """The day in Dutch time of a stored moment (UTC, without tzinfo)."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(DUTCH_TIME).date()
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today in Dutch time (of `now`, a stored-style UTC moment, when given)."""
+    return local_date(now or utcnow())
+
+
+def utc_start_of(day: date) -> datetime:
+    """The stored-style UTC moment at which a day in Dutch time begins (for period filters in SQL)."""
+    local = datetime.combine(day, datetime.min.time()).replace(tzinfo=DUTCH_TIME)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def dutch_date(value: date | datetime | None) -> str:
+    """A date as Dutch readers write it: '30 november 2026' (Babel's Dutch month names); '' for None.
+
+    A datetime is a stored moment (UTC): its day in Dutch time is shown, as dutch_datetime does.
+    """
     if not value:
         return ""
-    return _dutch_day(value.date() if isinstance(value, datetime) else value)
+    return _dutch_day(local_date(value) if isinstance(value, datetime) else value)
 
 
 @lru_cache(maxsize=4096)
@@ -92,7 +121,7 @@ def dutch_datetime(value: datetime | None) -> str:
     """A moment as Dutch readers write it, in Dutch time: '30 november 2026 om 14:05'; '' for None."""
     if not value:
         return ""
-    return format_datetime(value, "d MMMM y 'om' HH:mm", tzinfo=get_timezone("Europe/Amsterdam"), locale="nl")
+    return format_datetime(value, "d MMMM y 'om' HH:mm", tzinfo=DUTCH_TIME, locale="nl")
 
 
 def slugify(value: str) -> str:

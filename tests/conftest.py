@@ -12,7 +12,8 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from course import create_app
-from course import accounts, devtools, teams
+import devtools
+from course import accounts, teams
 from course.models import Organisation, User
 from course.extensions import db
 
@@ -20,6 +21,10 @@ HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "een-lang-wachtwoord"
+# A cheap password hash for the suite only (scrypt's 120-260 ms per hash and check was most of its time);
+# set in the environment so the servers the tests start use it too. Production keeps scrypt
+# (tests/test_auth.py checks the default).
+os.environ.setdefault("PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from course import devtools
-from course.devtools import free_port
+import devtools
+from devtools import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent

@@ -1,4 +1,5 @@
 """Registration, login, logout, account changes and password reset."""
+import os
 import re
 
 import pytest
@@ -184,3 +185,16 @@ def test_expired_reset_link_is_refused(client, app, make_user):
 def test_tampered_reset_link_is_refused(client):
     response = client.get("/wachtwoord-herstellen/nep.token", follow_redirects=True)
     assert response.status_code == 200 and "verlopen of al gebruikt" in response.get_data(as_text=True)
+
+
+def test_production_hashes_passwords_with_scrypt(tmp_path):
+    # The suite runs with a cheap hash (conftest); without the setting every new password gets scrypt.
+    from course import accounts
+    from course.config import from_environment
+    config = from_environment(str(tmp_path), {"SECRET_KEY": "x" * 40})
+    assert config["PASSWORD_HASH_METHOD"] == "scrypt"
+    accounts.use_hash_method(config["PASSWORD_HASH_METHOD"])
+    try:
+        assert accounts.hash_password("een-lang-wachtwoord").startswith("scrypt:")
+    finally:
+        accounts.use_hash_method(os.environ["PASSWORD_HASH_METHOD"])

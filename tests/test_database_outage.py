@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from conftest import csrf_token, make_app
-from course.devtools import free_port
+from devtools import free_port
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy import event, select
 from course import accounts, create_app
 from course.extensions import db
 from course.models import User
-from course.devtools import free_port
+from devtools import free_port
 from conftest import FIXTURES, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent

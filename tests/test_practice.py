@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from course import practice, teams
 from course.errors import PracticeProblem
 from course.extensions import db
-from course.models import AuditEvent, Certificate, PracticeSubmission, Reflection, Team, User, utcnow
+from course.models import AuditEvent, Certificate, PracticeSubmission, Reflection, Team, User
+from course.text import utcnow
 from course.text import dutch_date
 from conftest import AuthActions, at_once, csrf_token, post_form
 
@@ -210,7 +211,7 @@ def test_a_coach_switches_the_hand_in_mail_off_from_the_mail_and_on_again(client
 
 
 def test_no_mail_without_a_coach_and_none_once_reviewed(client, auth, app, make_user, smtp_server, outbox):
-    from course.web.practice_mail import _send
+    from course.web.mails.practice import _send
     make_user(name="Alleen", email="alleen@voorbeeld.nl")
     auth.login("alleen@voorbeeld.nl")
     response = post_form(client, f"/cursus/{MODULE}/praktijkopdracht", ANSWERS, follow_redirects=True)

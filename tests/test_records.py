@@ -2,9 +2,10 @@
 import csv
 import io
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
@@ -14,7 +15,14 @@ from course.extensions import db
 from course.models import Certificate, Organisation
 from conftest import complete_module, only_certificate
 
-YEAR = date.today().year
+# The clock is pinned mid-year: a record "of this year" must not change under a run over New Year's Eve.
+YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(datetime(2026, 6, 17, 10, 0, tzinfo=timezone.utc), tick=True):
+        yield
 
 
 @pytest.fixture
@@ -214,7 +222,7 @@ def test_deleting_the_account_deletes_the_stored_pdfs_with_the_name(client, app,
 
 def test_the_views_figures_equal_the_full_records(app, client, org_world, make_user, make_team):
     """records_view counts in SQL what summaries() counts from the full record: the two must not drift apart."""
-    from course import records_view
+    from course.records import overview as records_view
     from course.models import LessonProgress, ModuleCompletion, Team, TeamMembership
     from course.practice import scope as practice_scope
     course = app.extensions["course"]
@@ -274,3 +282,24 @@ def test_the_views_figures_equal_the_full_records(app, client, org_world, make_u
     page = client.get(f"/opleidingsoverzicht/?jaar={YEAR}").get_data(as_text=True)
     # the manager's two teams: Anouk, Bram, Carla (once) and Eva; Fenna's team is not theirs
     assert "<strong>4</strong> medewerkers" in page and "Carla" in page and "Fenna" not in page
+
+
+def test_a_module_finished_at_half_past_midnight_on_new_years_day_counts_in_the_new_year(app, make_user, make_team):
+    """One rule for every date shown or exported: Dutch time. 00:30 on 1 January in Amsterdam is 23:30 UTC on
+    31 December; the record, the team table and every date on screen say 1 January."""
+    from course.text import dutch_date, dutch_datetime
+    learner = make_user(name="Noor Visser", email="noor@voorbeeld.nl")
+    make_team("De Regenboog", members=[learner])
+    with time_machine.travel(datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc), tick=False):
+        complete_module(app, learner)
+    with app.app_context():
+        organisation = db.session.scalar(select(Organisation))
+        members = records.members_in(db.session, organisation, None)
+        course = app.extensions["course"]
+        [row] = records.training_record(db.session, course, organisation, records.Period.year(2026),
+                                        "http://localhost", members).rows
+        assert row.completed == date(2026, 1, 1) and row.started == date(2026, 1, 1)
+        assert records.training_record(db.session, course, organisation, records.Period.year(2025),
+                                       "http://localhost", members).rows == []
+        issued = only_certificate(app).issued_at
+        assert dutch_date(issued) == "1 januari 2026" and dutch_datetime(issued) == "1 januari 2026 om 00:30"

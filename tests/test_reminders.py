@@ -2,21 +2,32 @@
 import logging
 import re
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from course import accounts, reminders, reminders_send, teams
+from course import accounts, reminders, teams
+from course.reminders import deliver as reminders_send
 from course.extensions import db
 from course.mail import Batch
-from course.models import Team, User, utcnow
-from course.models_records import MailPreference, SentMail
-from course.web.reminder_mail import Sender
+from course.models import Team, User
+from course.text import utcnow
+from course.models import MailPreference, SentMail
+from course.web.mails.reminders import Sender
 from conftest import Inbox, complete_module, free_port, post_form, smtp_on_loopback
 
-TODAY = utcnow().date()
+# A Wednesday, with the clock pinned to its early morning: the weekly digest is keyed by ISO week, so a run
+# "tomorrow" stays in the same week whatever day the suite runs (with the real day it failed on Sundays).
+TODAY = date(2026, 12, 2)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc), tick=True):
+        yield
 
 
 def at(day: date, hour: int = 7) -> str:
@@ -139,7 +150,7 @@ def test_two_parallel_runs_send_each_mail_once(app, make_user, make_team):
 
 def _message(app, mail):
     with app.app_context():
-        from course.web.reminder_mail import message
+        from course.web.mails.reminders import message
         return message(app, mail)
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import delete, insert, select, text, update
 
 from course import accounts, attempts, certificates, practice, teams
 from course.extensions import db
-from course.models import (Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt, Team,
-                           TeamMembership, User, utcnow)
+from course.models import (Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt, Team, TeamMembership, User)
+from course.text import utcnow
 from course.progress import mark_lesson_done
 from conftest import complete_module, only_certificate, read_all_lessons
 

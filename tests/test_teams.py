@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from course.extensions import db
-from course.models import AuditEvent, Team, TeamMembership, User, utcnow
+from course.models import AuditEvent, Team, TeamMembership, User
+from course.text import utcnow
 from conftest import complete_module, csrf_token, post_form
 
 
@@ -314,7 +315,7 @@ def test_xlsx_reads_back(client, app, auth, make_user, make_team):
 
 
 def test_export_file_names_carry_the_date(client, auth, make_user, make_team):
-    from course.models import utcnow
+    from course.text import utcnow
     team_id = make_team("De Regenboog", manager_id=make_user(email="leiding@voorbeeld.nl"))
     auth.login("leiding@voorbeeld.nl")
     today = utcnow().date().isoformat()

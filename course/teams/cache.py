@@ -28,7 +28,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from course.catalog import Course
-from course.models import Team, TeamMembership, User, utcnow
+from course.models import Team, TeamMembership, User
+from course.text import local_today
 from course.progress import Status
 from course.teams.report import SORTS, Row, TeamReport, TeamSummary, member_rows, team_members, team_summaries
 
@@ -107,7 +108,7 @@ class TeamReports:
         """
         if not teams:
             return []
-        today = today or utcnow().date()
+        today = today or local_today()
         marks = _marks(session, teams, today)
         known: dict[int, tuple[int, int, int, int]] = {}
         with self._lock:
@@ -128,7 +129,7 @@ class TeamReports:
     def report(self, session: Session, course: Course, team: Team,
                today: date | None = None) -> tuple[TeamReport, Memo]:
         """The team's report as team_report() builds it, and the memo the caller may keep derivations in."""
-        today = today or utcnow().date()
+        today = today or local_today()
         identity, key, totals = _marks(session, [team], today)[team.id]
         with self._lock:
             entry = self._entries.get(team.id)

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from course.errors import InvitationProblem, NotFound
 from course.audit import record as record_audit
-from course.models import Team, TeamMembership, User, utcnow
+from course.models import Team, TeamMembership, User
+from course.text import utcnow
 
 
 from course.teams.setup import INVITE_DAYS, new_invite_token

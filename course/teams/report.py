@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
 from course.progress import CourseProgress, ModuleProgress, Status, no_progress, progress_and_activity, progress_for
-from course.models import Certificate, QuizAttempt, Team, TeamMembership, User, utcnow
+from course.models import Certificate, QuizAttempt, Team, TeamMembership, User
+from course.text import local_today
 
 
 class Member(NamedTuple):
@@ -105,7 +106,7 @@ def team_report(session: Session, course: Course, team: Team, today: date | None
 
     Built afresh; the team page takes it from course/teams/cache.py, which builds it the same way.
     """
-    today = today or utcnow().date()
+    today = today or local_today()
     members = team_members(session, team)
     return TeamReport(team=team, course=course, rows=member_rows(session, course, team, members, today))
 
@@ -121,7 +122,7 @@ class TeamSummary:
 
 def team_summaries(session: Session, course: Course, teams: list[Team], today: date | None = None) -> list[TeamSummary]:
     """The counts of many teams at once (the "Mijn teams" page), in a fixed number of queries."""
-    today = today or utcnow().date()
+    today = today or local_today()
     team_ids = [team.id for team in teams]
     memberships = session.execute(select(TeamMembership.team_id, TeamMembership.user_id)
                                   .where(TeamMembership.team_id.in_(team_ids))).all()

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from course.errors import AlreadyExists, NotFound
 from course.audit import record as record_audit
 from course.text import clean_name
-from course.models import Organisation, Team, TeamCoach, TeamManager, User, utcnow
+from course.models import Organisation, Team, TeamCoach, TeamManager, User
+from course.text import utcnow
 from course.teams.access import is_manager
 
 INVITE_DAYS = 14  # how long an invitation link works

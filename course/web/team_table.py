@@ -17,7 +17,7 @@ from course.progress import ModuleProgress, Status
 from course.teams import Row, TeamReport, filtered
 from course.teams.cache import Memo
 from course.teams.report import SORTS, STATUS_FILTERS
-from course.text import dutch_date
+from course.text import dutch_date, local_date
 
 
 @lru_cache(maxsize=4096)
@@ -41,7 +41,7 @@ def _module_cell(mp: ModuleProgress, certificate_prefix: str) -> str:
     status = mp.status
     practice = mp.practice.label if mp.practice is not None else ""
     if status is Status.DONE:
-        cell = _cell(mp.module.number, "afgerond", mp.completed_at.date(), practice)
+        cell = _cell(mp.module.number, "afgerond", local_date(mp.completed_at), practice)
         if mp.certificate:
             return f'{cell}<br><a href="{certificate_prefix}{escape(mp.certificate)}.pdf">certificaat</a></td>'
         return cell + "</td>"

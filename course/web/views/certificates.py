@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from course import certificates
 from course.extensions import db, limiter
-from course.models import utcnow
+from course.text import utcnow
 from course.web.forms import ActionForm
 from course.web.helpers import pdf_response, read_only
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from course import audit, certificates, teams
-from course.models import utcnow
+from course.text import local_today, utcnow
 from course.progress import Status
 from course.text import slugify
 from course.web.helpers import get_course, read_only
@@ -27,7 +27,7 @@ def _log(action: str, team, subject=None, detail: str = "") -> None:
 
 def _file_stem(team) -> str:
     """The start of an export's file name: the team and today's date, so downloads do not overwrite each other."""
-    return f"team-{slugify(team.name) or team.id}-{utcnow().date().isoformat()}"
+    return f"team-{slugify(team.name) or team.id}-{local_today().isoformat()}"
 
 
 @bp.get("/")
@@ -95,7 +95,7 @@ def member(team_id: int, user_id: int):
     user = teams.member_of(db.session, team, user_id)
     _log("voortgang lid bekeken", team, user)
     detail = teams.member_detail(db.session, get_course(), user)
-    overdue = bool(team.target_date and team.target_date < utcnow().date() and not detail.progress.completed)
+    overdue = bool(team.target_date and team.target_date < local_today() and not detail.progress.completed)
     return render_template("manage/member.html", team=team, detail=detail, overdue=overdue,
                            course=get_course(), manager_view=True)
 

@@ -11,7 +11,7 @@ from course.errors import PracticeProblem, ReflectionTooLong
 from course.extensions import db
 from course.web.forms import ReflectionForm, hand_in_form
 from course.web.helpers import get_course, read_only
-from course.web.practice_mail import notify_coaches
+from course.web.mails.practice import notify_coaches
 
 bp = Blueprint("practice", __name__)
 

@@ -6,10 +6,12 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from course import audit, records, records_export, records_pdf, records_view, teams
+from course import audit, records, teams
+from course.records import export as records_export, overview as records_view, pdf as records_pdf
 from course.extensions import db
-from course.models import Organisation, Team, User, utcnow
-from course.models_records import Location
+from course.models import Organisation, Team, User
+from course.text import local_today, utcnow
+from course.models import Location
 from course.text import slugify
 from course.web.helpers import attachment, zip_download, get_course
 
@@ -51,7 +53,7 @@ def _int(name: str) -> int | None:
 
 
 def _period() -> tuple[records.Period, str]:
-    today = utcnow().date()
+    today = local_today()
     start, end = request.args.get("van", ""), request.args.get("tot", "")
     if start or end:
         try:
@@ -115,7 +117,7 @@ def overview():
     members = records.members_in(db.session, *_scope(selection)) if selection.team or totals.members <= 200 else None
     return render_template("records/overview.html", s=selection, totals=totals, members=members,
                            by_team=by_team, by_location=by_location,
-                           years=range(utcnow().year, utcnow().year - 6, -1))
+                           years=range(local_today().year, local_today().year - 6, -1))
 
 
 @bp.get("/export.xlsx")
@@ -157,7 +159,7 @@ def organisation_pdf():
     record, course = _record(selection), get_course()
     pdf = records_pdf.organisation_pdf(record, course, records.summaries(record, course, "location"),
                                        records.summaries(record, course, "team"), current_app.config["ISSUER_NAME"],
-                                       utcnow().date())
+                                       local_today())
     return attachment(pdf, "application/pdf", records_export.filename(record, "pdf").replace(
         "opleidingsoverzicht-", "overzicht-scholing-"))
 
@@ -172,6 +174,6 @@ def employee_pdf(user_id: int):
     member = record.members[0]
     _log("overzicht scholing gedownload (medewerker)", selection, db.session.get(User, user_id))
     pdf = records_pdf.employee_pdf(record, member, current_app.config["ISSUER_NAME"], current_app.config["BASE_URL"],
-                                   utcnow().date())
+                                   local_today())
     return attachment(pdf, "application/pdf", f"overzicht-scholing-{slugify(member.name) or member.user_id}-"
                                               f"{selection.period.slug}.pdf")

@@ -12,22 +12,23 @@ of the full record, so the two cannot drift apart.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import DateTime, Integer, and_, case, cast, func, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from course.catalog import Course
 from course.models import Certificate, LessonProgress, ModuleCompletion, Organisation, Team, TeamMembership
-from course.models_records import Location
+from course.models import Location
 from course.practice import scope as practice_scope
 from course.records import Period, Summary, member_ids
+from course.text import utc_start_of
 
 
 def _per_modules(course: Course, period: Period, ids):
     """Per learner and module with anything in the period: whether it counts, whether completed in it, its hours."""
-    start = datetime.combine(period.start, datetime.min.time())
-    end = datetime.combine(period.end, datetime.min.time()) + timedelta(days=1)
+    start = utc_start_of(period.start)
+    end = utc_start_of(period.end + timedelta(days=1))
     slugs = [m.slug for m in course.modules]
     scopes = {practice_scope(m): m.slug for m in course.modules}
     facts = union_all(  # user, module, first lesson, completion, signed off in the period

@@ -21,9 +21,9 @@ from course.catalog import Course
 from course.certificates import verify_url
 from course.models import (Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
                            TeamMembership, User)
-from course.models_records import Location
+from course.models import Location
 from course.practice import scope as practice_scope
-from course.text import dutch_date
+from course.text import dutch_date, local_date, utc_start_of
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def training_record(session: Session, course: Course, organisation: Organisation
         return record
     ids = user_ids if user_ids is not None else [m.user_id for m in members]
     run = session.connection().execute  # plain rows, as in members_in()
-    end = datetime.combine(period.end, datetime.min.time()) + timedelta(days=1)
+    end = utc_start_of(period.end + timedelta(days=1))
     # Only modules begun before the period ended can be in it (or signed off in it: see below).
     starts: dict[tuple[int, str], datetime] = {
         (user_id, slug): at for user_id, slug, at in run(
@@ -185,11 +185,11 @@ def training_record(session: Session, course: Course, organisation: Organisation
             started = starts.get(key)
             done_at, score = completions.get(key, (None, None))
             practice_code, signed_at = codes.get((member.user_id, scope), ("", None))
-            signed = signed_at is not None and start <= signed_at.date() <= last
+            signed = signed_at is not None and start <= local_date(signed_at) <= last
             if started is None and done_at is None and not signed:
                 continue
-            started_day = (started or done_at).date() if (started or done_at) else None
-            done_day = done_at.date() if done_at else None
+            started_day = local_date(started or done_at) if (started or done_at) else None
+            done_day = local_date(done_at) if done_at else None
             if not signed and (started_day is None or started_day > last or (done_day and done_day < start)):
                 continue
             in_period = done_day is not None and start <= done_day <= last

@@ -1,6 +1,6 @@
 """Which reminder mails are due: target-date reminders, the managers' weekly digest, "pick up where you left off".
 
-Planning only reads; sending (claim, deliver, mark) is in course.reminders_send. Every function takes
+Planning only reads; sending (claim, deliver, mark) is in course.reminders.deliver. Every function takes
 `now` explicitly, so a test (or `flask reminders send --now`) can move the clock.
 
 Schedule (a team's target date D): two weeks before (any day from D-14 until D), on the day (D until
@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course
 from course.models import LessonProgress, QuizAttempt, Team, TeamManager, TeamMembership, User
-from course.models_records import MailPreference, SentMail
+from course.models import MailPreference, SentMail
 from course.progress import CourseProgress, Status, no_progress, progress_for
+from course.text import local_date, local_today
 
 log = logging.getLogger("course.reminders")
 
@@ -107,7 +108,7 @@ def dutch_list(names: list[str]) -> str:
 
 def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
     """Every reminder mail due at `now` that has not been sent, for everyone, in a fixed number of queries."""
-    today = now.date()
+    today = local_today(now)
     off, done = _switched_off(session), _done_keys(session)
     teams = list(session.scalars(select(Team)))
     memberships = session.execute(select(TeamMembership.team_id, TeamMembership.user_id, TeamMembership.joined_at)).all()
@@ -153,7 +154,7 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
         if (at is None or at > since or at < too_long or mine.completed or user_id not in users or user_id in off[RESUME]
                 or user_id in reminded or not any(m.status is Status.IN_PROGRESS for m in mine.modules)):
             continue
-        key = at.date().isoformat()  # one mail per standstill: after coming back, a new one may follow
+        key = local_date(at).isoformat()  # one mail per standstill: after coming back, a new one may follow
         if (user_id, RESUME, key) not in done:
             planned.append(Planned(user_id, *users[user_id], RESUME, key,
                                    {"percent": mine.percent, "step": mine.next_step()}))
@@ -187,7 +188,7 @@ def _digests(session, course, now, teams, members, users, progress: dict[int, Co
                 changed |= joined_at >= week_start or (at is not None and at >= week_start)
                 if mine.completed and mine.completed_at >= week_start:
                     finished.append(name)
-                elif not mine.completed and team.target_date and team.target_date < now.date():
+                elif not mine.completed and team.target_date and team.target_date < local_today(now):
                     overdue.append(name)
                 elif mine.status is Status.NOT_STARTED:
                     not_started.append(name)

@@ -8,7 +8,7 @@ from flask import Flask
 
 from course.mail import Batch, RawMail, compose_raw
 from course.reminders import DIGEST, RESUME, TARGET, Planned
-from course.reminders_send import make_opt_out_token
+from course.reminders.deliver import make_opt_out_token
 from course.text import dutch_date
 
 

@@ -1,9 +1,4 @@
-"""Rows for reminders and training records: locations with their LRK number, mail settings, sent mails, stored PDFs,
-and the audit trail of who did what to whose data.
-
-Kept beside models.py (which imports this module) so that the reminder and record work stays in its
-own file; the tables are part of the same metadata and the same migrations.
-"""
+"""Records kept about the platform's work: mail settings, sent mails, stored certificate PDFs, the audit trail."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,23 +7,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-
-
-def _utcnow() -> datetime:
-    from course.models import utcnow
-    return utcnow()
-
-
-class Location(db.Model):
-    """A childcare location of an organisation, with its number in the Landelijk Register Kinderopvang."""
-
-    __tablename__ = "locations"
-    __table_args__ = (UniqueConstraint("organisation_id", "name", name="uq_locations_organisation_name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    lrk_number: Mapped[str | None] = mapped_column(String(20), default=None)
+from course.text import utcnow
 
 
 class MailPreference(db.Model):
@@ -41,7 +20,7 @@ class MailPreference(db.Model):
     resume: Mapped[bool] = mapped_column(default=True)      # "pick up where you left off"
     digest: Mapped[bool] = mapped_column(default=True)      # the weekly overview for managers
     handins: Mapped[bool] = mapped_column(default=True, server_default=true())  # coaches: a hand-in waits
-    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SentMail(db.Model):
@@ -84,7 +63,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(60))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))

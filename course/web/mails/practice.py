@@ -9,7 +9,7 @@ from course.extensions import db
 from course.mail import outbox, send_mail
 from course.models import PracticeSubmission, User
 from course.reminders import HANDIN
-from course.reminders_send import make_opt_out_token, preferences
+from course.reminders.deliver import make_opt_out_token, preferences
 
 SUBJECT = "Een praktijkopdracht wacht op je feedback: Veilige Gehechtheid"
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from course.errors import InvalidOptOut
 from course.models import User
-from course.models_records import MailPreference, SentMail
+from course.models import MailPreference, SentMail
 from course.reminders import PREFERENCE, Planned
 
 log = logging.getLogger("course.reminders")

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from course.catalog import Course
-from course.certificate_pdf import pdf_fonts
+from course.certificates.pdf import pdf_fonts
 from course.records import Member, Summary, TrainingRecord
 from course.text import dutch_date, dutch_hours, printable
 

@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
 from course.errors import AlreadyRevoked, NotFound
-from course.models import Certificate, CertificatePdf, ModuleCompletion, User, utcnow
+from course.models import Certificate, CertificatePdf, ModuleCompletion, User
+from course.text import utcnow
+from course.certificates.pdf import (CertificateData, filename, fingerprint, render_pdf, verify_url, zip_of,
+                                     zip_stream)
 
 # No look-alikes: without 0/O, 1/I/L.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -174,10 +177,5 @@ def _insert_new(session: Session, model):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(model).on_conflict_do_nothing()
-
-
-# The PDF (course/certificate_pdf.py), also reachable as certificates.render_pdf and so on.
-from course.certificate_pdf import (CertificateData, filename, fingerprint, render_pdf, verify_url,  # noqa: E402
-                                    zip_of, zip_stream)
 
 __all__ = ["CertificateData", "filename", "fingerprint", "render_pdf", "verify_url", "zip_of", "zip_stream"]
