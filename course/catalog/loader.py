@@ -16,6 +16,8 @@ from course.catalog.assignment import FILENAME as ASSIGNMENT_FILE, load_assignme
 
 NUMBERED = re.compile(r"^(\d+)-(" + SLUG_RE.pattern.strip("^$") + ")$")
 MARKDOWN_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "toc"]
+# Folders beside the modules that hold other content: loose pages and the "Wat doe ik nu?" guide.
+EXTRA_FOLDERS = {"pages", "gids"}
 CALLOUTS = {"praktijk", "onderzoek", "letop", "tip", "samenvatting", "reflectie"}
 
 
@@ -49,7 +51,7 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path, *,
     course_data = read_yaml(content_dir / "course.yml", problems) or {}
     modules = []
     seen_slugs: dict[str, Path] = {}
-    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name != "pages"):
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name not in EXTRA_FOLDERS):
         match = NUMBERED.match(folder.name)
         if not match:
             problems.append(f"{folder}: mapnaam moet 'NN-slug' zijn (bijvoorbeeld 01-wat-is-gehechtheid)")
