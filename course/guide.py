@@ -21,10 +21,12 @@ TOO_LONG = f"Je zoekvraag is te lang. Gebruik een paar woorden (hoogstens {MAX_Q
 def normalise(text: str) -> str:
     """Lower-case ASCII words separated by one space: 'Ouder, onder invloed!' -> 'ouder onder invloed'.
 
-    static/guide.js does the same in the browser (NFKD, drop accents, lower case, the rest a space).
+    static/guide.js does the same in the browser: NFKD, lower case, drop the accents (marks), and every run
+    of other characters than a-z and 0-9 becomes one space.
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NOT_WORD.sub(" ", ascii_text.lower()).strip()
+    decomposed = unicodedata.normalize("NFKD", text).lower()
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return _NOT_WORD.sub(" ", bare).strip()
 
 
 @dataclass(frozen=True)
