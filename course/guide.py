@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 # Longer than anyone types in the moment; a longer search is answered with a message, not searched.
 MAX_QUERY = 100

@@ -3,10 +3,9 @@ import re
 import threading
 
 import pytest
+from conftest import HERE, make_app
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
-
-from conftest import make_app, HERE
 
 pytestmark = pytest.mark.browser
 
