@@ -155,3 +155,126 @@ def test_check_command_passes_on_good_content(runner):
 def test_module_without_quiz_is_refused(tree):
     (tree / "quizzes/02-tweede-module.yml").unlink()
     assert any("02-tweede-module: quiz ontbreekt" in p for p in problems(tree))
+
+
+# ----- the "Wat doe ik nu?" guide (content/gids) -----
+
+CARD = """---
+title: Een kind wordt niet opgehaald
+keywords: [ophalen, te laat]
+lesson: {lesson}
+---
+
+## Wat doe je nu
+- Blijf bij het kind.
+
+## Wie bel je
+- **112** bij direct gevaar.
+
+## Wat schrijf je op
+De tijd en wie je belde.
+"""
+
+
+def write_card(tree, name="niet-opgehaald", text=None, **fields) -> Path:
+    path = tree / "content/gids" / f"{name}.md"
+    path.write_text(text if text is not None else CARD.format(lesson=fields.get("lesson", "01-eerste-module/les-2")),
+                    encoding="utf-8")
+    return path
+
+
+def test_guide_cards_load_as_frozen_objects_in_title_order(tree):
+    write_card(tree)
+    course = load(tree)
+    assert [c.title for c in course.guide] == [
+        "Een kind wordt niet opgehaald", "Een ouder komt onder invloed een kind halen", "Een ouder wil het dossier lezen"]
+    card = course.guide_card("niet-opgehaald")
+    assert (card.module_slug, card.lesson_slug, card.keywords) == ("eerste-module", "les-2", ("ophalen", "te laat"))
+    assert '<h2 id="wie-bel-je">Wie bel je</h2>' in card.html
+    assert '<strong><a href="tel:112">112</a></strong>' in card.html  # a national number dials with one tap
+    assert "te laat" in card.search_text and "blijf bij het kind" in card.search_text
+    with pytest.raises(AttributeError):
+        card.title = "anders"
+    assert course.guide_card("bestaat-niet") is None
+
+
+def test_national_numbers_become_tel_links_but_not_inside_other_numbers_or_links():
+    from course.catalog.guidefile import link_numbers
+    from markupsafe import Markup
+    html = link_numbers(Markup('<p>Bel 112 of Veilig Thuis 0800-2000, niet 1120 of 0800-20001; '
+                               '<a href="/x">112</a></p>'))
+    assert html == ('<p>Bel <a href="tel:112">112</a> of Veilig Thuis <a href="tel:08002000">0800-2000</a>, '
+                    'niet 1120 of 0800-20001; <a href="/x">112</a></p>')
+
+
+def test_card_linking_to_a_missing_lesson_names_the_file(tree):
+    path = write_card(tree, lesson="01-eerste-module/les-9")
+    assert f"{path}: 'lesson' '01-eerste-module/les-9': module 01-eerste-module heeft geen les 'les-9' " \
+           "(de les-slug is de bestandsnaam zonder nummer en .md, bijvoorbeeld " \
+           "04-praktische-handvatten/acuut-handelen)" in problems(tree)
+
+
+@pytest.mark.parametrize("lesson", ["eerste-module/les-1", "09-negende/les-1", "01-eerste-module"])
+def test_card_linking_to_a_missing_module_folder_names_the_file(tree, lesson):
+    path = write_card(tree, lesson=lesson)
+    found = problems(tree)
+    if "/" in lesson:
+        folder = lesson.split("/")[0]
+        assert any(p.startswith(f"{path}: 'lesson' {lesson!r}: er is geen module-map content/{folder} ")
+                   for p in found), found
+    else:  # a module without a lesson: the module exists, the empty lesson slug does not
+        assert any(p.startswith(f"{path}: 'lesson' {lesson!r}: module 01-eerste-module heeft geen les ''")
+                   for p in found), found
+
+
+def test_card_front_matter_is_required(tree):
+    path = write_card(tree, text="---\ntitle: ''\nkeywords: []\nsoort: kaart\n---\n\n## Wat doe je nu\nx\n"
+                                 "## Wie bel je\nx\n## Wat schrijf je op\nx\n")
+    found = [p for p in problems(tree) if p.startswith(str(path))]
+    assert f"{path}: 'title' ontbreekt of is leeg" in found
+    assert f"{path}: 'keywords' moet een lijst met minstens één zoekwoord zijn" in found
+    assert f"{path}: onbekende velden in front matter: soort" in found
+    assert any(p.startswith(f"{path}: 'lesson' ontbreekt of is leeg") for p in found), found
+
+
+def test_card_without_front_matter_names_line_one(tree):
+    path = write_card(tree, text="## Wat doe je nu\nx\n")
+    assert f"{path}:1: front matter ontbreekt (het bestand moet beginnen met een regel '---')" in problems(tree)
+
+
+@pytest.mark.parametrize("body, found", [
+    ("## Wat doe je nu\nx\n## Wat schrijf je op\nx\n", "'Wat doe je nu', 'Wat schrijf je op'"),
+    ("## Wie bel je\nx\n## Wat doe je nu\nx\n## Wat schrijf je op\nx\n", "'Wie bel je', 'Wat doe je nu', 'Wat schrijf je op'"),
+    ("## Wat doe je nu\nx\n## Wie bel je\nx\n## Wat schrijf je op\nx\n## Meer\nx\n",
+     "'Wat doe je nu', 'Wie bel je', 'Wat schrijf je op', 'Meer'"),
+    ("Alleen tekst.\n", "geen"),
+])
+def test_card_needs_the_three_sections_in_order(tree, body, found):
+    path = write_card(tree, text="---\ntitle: Kaart\nkeywords: [x]\nlesson: 01-eerste-module/les-1\n---\n" + body)
+    assert (f"{path}: een kaart heeft precies drie kopjes, in deze volgorde: '## Wat doe je nu', '## Wie bel je', "
+            f"'## Wat schrijf je op' (gevonden: {found})") in problems(tree)
+
+
+def test_card_section_without_text_callouts_and_other_headings_are_named(tree):
+    path = write_card(tree, text="---\ntitle: Kaart\nkeywords: [x]\nlesson: 01-eerste-module/les-1\n---\n"
+                                 "## Wat doe je nu\n### Eerst\nx\n!!! letop \"Let op\"\n    y\n"
+                                 "## Wie bel je\n\n## Wat schrijf je op\nz\n")
+    found = [p for p in problems(tree) if p.startswith(str(path))]
+    assert f"{path}:7: gebruik alleen de kopjes '## ...' van de kaart (gevonden: '### Eerst')" in found
+    assert f"{path}:9: een kaart heeft geen kaders (!!!), alleen de drie kopjes met tekst" in found
+    assert f"{path}:11: onder '## Wie bel je' staat niets" in found
+
+
+def test_card_slugs_are_file_names_and_titles_are_unique(tree):
+    odd = write_card(tree, name="Niet_Opgehaald")
+    twin = write_card(tree, name="zz-dubbel",
+                      text=(tree / "content/gids/dossier-lezen.md").read_text(encoding="utf-8"))
+    found = problems(tree)
+    assert any(p.startswith(f"{odd}: bestandsnaam moet een slug zijn") for p in found), found
+    assert f"{twin}: een kaart met de titel 'Een ouder wil het dossier lezen' bestaat al " \
+           f"({tree / 'content/gids/dossier-lezen.md'})" in found
+
+
+def test_content_without_a_guide_folder_loads_with_an_empty_guide(tree):
+    shutil.rmtree(tree / "content/gids")
+    assert load(tree).guide == ()

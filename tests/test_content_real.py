@@ -155,3 +155,33 @@ def test_no_item_asks_which_style_a_child_has(real):
     for module in real.modules:
         for question in module.quiz.questions:
             assert not STYLE_QUESTION.search(question.text), f"{module.slug}: {question.id}: {question.text}"
+
+
+# ----- the guide "Wat doe ik nu?" (content/gids) -----
+
+def test_guide_has_15_to_25_cards_each_with_three_sections_and_a_real_lesson(real):
+    assert 15 <= len(real.guide) <= 25, len(real.guide)
+    lessons = {(lesson.module_slug, lesson.slug) for lesson in real.lessons}
+    for card in real.guide:
+        assert (card.module_slug, card.lesson_slug) in lessons, f"{card.path}: links to a lesson that does not exist"
+        headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", str(card.html))
+        assert headings == ["Wat doe je nu", "Wie bel je", "Wat schrijf je op"], f"{card.path}: {headings}"
+        assert card.keywords, card.path
+
+
+def test_guide_cards_are_short_enough_for_one_printed_page(real):
+    for card in real.guide:
+        words = len(re.sub(r"<[^>]+>", " ", str(card.html)).split())
+        assert 80 <= words <= 240, f"{card.path}: {words} words (about 120 to 220 fit one printed page)"
+
+
+def test_guide_cards_dial_the_national_numbers_they_name(real):
+    """Every 112 and 0800-2000 on a card is a tel: link, so a phone at the door calls with one tap."""
+    for card in real.guide:
+        html = str(card.html)
+        text = re.sub(r"<[^>]+>", " ", html)
+        for number, dial in (("112", "112"), ("0800-2000", "08002000")):
+            named = len(re.findall(rf"(?<![\w-]){number}(?![\w-])", text))
+            assert html.count(f'<a href="tel:{dial}">{number}</a>') == named, (card.path, number)
+    assert any("tel:08002000" in str(card.html) for card in real.guide)
+    assert any("tel:112" in str(card.html) for card in real.guide)

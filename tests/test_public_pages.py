@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-PUBLIC = ["/", "/inloggen", "/registreren", "/wachtwoord-vergeten", "/verify", "/privacy"]
+PUBLIC = ["/", "/inloggen", "/registreren", "/wachtwoord-vergeten", "/verify", "/privacy", "/wat-doe-ik-nu",
+          "/wat-doe-ik-nu/dossier-lezen"]
 
 
 def description(page: str) -> str:

@@ -18,6 +18,9 @@ EXPECTED = {
     "main.privacy": ("/privacy", (OK, OK, OK, OK)),
     "main.glossary": ("/begrippen", (R, OK, OK, OK)),
     "main.signal_list": ("/signalenlijst", (R, OK, OK, OK)),
+    # The guide "Wat doe ik nu?" holds no personal data: everyone may read it, logged in or not.
+    "main.guide": ("/wat-doe-ik-nu?q=ophalen", (OK, OK, OK, OK)),
+    "main.guide_card": ("/wat-doe-ik-nu/ouder-onder-invloed", (OK, OK, OK, OK)),
     "static": ("/static/style.css", (OK, OK, OK, OK)),
     "auth.register": ("/registreren", (OK, R, R, R)),
     "auth.login": ("/inloggen", (OK, R, R, R)),

@@ -13,9 +13,12 @@ from course.text import SLUG_RE, slugify
 from course.catalog.files import ContentError, key_line, read_yaml, split_front_matter, text_field
 from course.catalog.quizfile import MIN_ITEMS_PER_LESSON, load_quiz
 from course.catalog.assignment import FILENAME as ASSIGNMENT_FILE, load_assignment
+from course.catalog.guidefile import FOLDER as GUIDE_FOLDER, load_guide
 
 NUMBERED = re.compile(r"^(\d+)-(" + SLUG_RE.pattern.strip("^$") + ")$")
 MARKDOWN_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "toc"]
+# Folders beside the modules that hold other content: loose pages and the "Wat doe ik nu?" guide.
+EXTRA_FOLDERS = {"pages", GUIDE_FOLDER}
 CALLOUTS = {"praktijk", "onderzoek", "letop", "tip", "samenvatting", "reflectie"}
 
 
@@ -49,7 +52,7 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path, *,
     course_data = read_yaml(content_dir / "course.yml", problems) or {}
     modules = []
     seen_slugs: dict[str, Path] = {}
-    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name != "pages"):
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name not in EXTRA_FOLDERS):
         match = NUMBERED.match(folder.name)
         if not match:
             problems.append(f"{folder}: mapnaam moet 'NN-slug' zijn (bijvoorbeeld 01-wat-is-gehechtheid)")
@@ -69,10 +72,12 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path, *,
             problems.append(f"{quiz_file}: er is geen module-map content/{quiz_file.stem} bij deze quiz")
     terms = _load_terms(content_dir, modules, problems)
     pages = _load_pages(content_dir / "pages", problems)
+    by_folder = {seen_slugs[m.slug].name: m for m in modules}
+    guide = load_guide(content_dir / GUIDE_FOLDER, by_folder, problems, render_markdown)
     title = text_field(course_data, "title", content_dir / "course.yml", problems)
     summary = text_field(course_data, "summary", content_dir / "course.yml", problems)
     course = Course(title=title, summary_html=render_markdown(summary), modules=tuple(modules), terms=terms,
-                    pages=pages)
+                    pages=pages, guide=guide)
     if "study_hours" in course_data and not problems:
         _check_stated_hours(content_dir / "course.yml", course_data["study_hours"], course, problems)
     if problems:
@@ -239,4 +244,5 @@ def describe(course: Course) -> str:
         "minuten": course.minutes,
         "minuten_praktijk": course.practice_minutes,
         "studietijd": course.study_text,
+        "gidskaarten": len(course.guide),
     }, ensure_ascii=False)

@@ -133,12 +133,29 @@ class Page:
 
 
 @dataclass(frozen=True)
+class GuideCard:
+    """One situation of the "Wat doe ik nu?" guide: what to do now, who to call, what to write down."""
+    slug: str
+    title: str
+    keywords: tuple[str, ...]
+    module_slug: str       # the lesson that explains why
+    lesson_slug: str
+    html: Markup           # the three sections, national numbers as tel: links
+    search_text: str       # title, keywords and text, normalised for search (course.guide.normalise)
+    path: str
+
+
+@dataclass(frozen=True)
 class Course:
     title: str
     summary_html: Markup
     modules: tuple[Module, ...]
     terms: tuple[Term, ...] = ()
     pages: tuple[Page, ...] = field(default=())
+    guide: tuple[GuideCard, ...] = ()
+
+    def guide_card(self, slug: str) -> GuideCard | None:
+        return next((c for c in self.guide if c.slug == slug), None)
 
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)

@@ -39,7 +39,7 @@ ERROR_TEXTS = {
 LAYOUT_ENDPOINTS = ("main.index", "learn.overview", "main.glossary", "certificates.mine", "manage.overview",
                     "admin.organisations", "account.settings", "auth.logout", "auth.login", "auth.register",
                     "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg",
-                    "coach.overview")
+                    "coach.overview", "main.guide")
 
 
 # The largest id both databases hold in an INTEGER column (PostgreSQL's int4; SQLite allows 2^63-1).

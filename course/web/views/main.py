@@ -1,9 +1,10 @@
-"""Public pages: home, glossary, printable signal list."""
-from flask import Blueprint, abort, render_template
+"""Public pages: home, the "Wat doe ik nu?" guide; for learners: glossary, printable signal list."""
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from course.web.helpers import get_course
 from course.extensions import db
+from course import guide as guide_search
 from course.progress import course_progress
 from course.web import outage
 from course.web.helpers import read_only
@@ -45,3 +46,24 @@ def signal_list():
     if page is None:
         abort(404)
     return render_template("page.html", page=page, printable=True)
+
+
+# The guide is for the moment itself (at the door, on a phone): readable without an account. It holds no
+# personal data, only what to do, whom to call and what to write down; the lessons behind it stay for learners.
+@bp.get("/wat-doe-ik-nu")
+@read_only
+def guide():
+    course = get_course()
+    found = guide_search.search(course.guide, request.args.get("q"))
+    return render_template("guide/index.html", cards=course.guide, found=found,
+                           shown={card.slug for card in found.cards}, max_query=guide_search.MAX_QUERY)
+
+
+@bp.get("/wat-doe-ik-nu/<slug>")
+@read_only
+def guide_card(slug: str):
+    course = get_course()
+    card = course.guide_card(slug) or abort(404)
+    lesson = course.lesson(card.module_slug, card.lesson_slug)
+    return render_template("guide/card.html", card=card, lesson=lesson, module=course.module(card.module_slug),
+                           printable=True)
