@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from course import credentials
 from course.errors import EmailTaken, InvalidToken
 from course.models import (AuditEvent, Certificate, CertificatePdf, LessonProgress, ModuleCompletion,
                            PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager, TeamMembership,
@@ -213,6 +214,8 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
     # Stored PDFs carry the name; the next download draws them again from what the rows keep.
     session.execute(delete(CertificatePdf).where(CertificatePdf.certificate_id.in_(
         select(Certificate.id).where(Certificate.user_id == user.id))))
+    # The signed Open Badges carry the name and a hash of the e-mail address: they go (never signed again).
+    credentials.forget_names(session, user.id)
     for certificate in session.scalars(select(Certificate).where(Certificate.user_id == user.id)):
         certificate.user_id = None
         if not keep_name_on_certificates:

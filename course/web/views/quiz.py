@@ -6,6 +6,7 @@ from course import attempts, certificates
 from course.web.helpers import get_course
 from course.errors import QuizLocked, TamperedAnswers
 from course.extensions import db
+from course.web.views.badges import sign_badges
 from course.web.forms import ActionForm
 from course.progress import course_progress
 
@@ -83,6 +84,7 @@ def attempt(module_slug: str, attempt_id: int):
                         # Drawn once now, so that a manager's ZIP of hundreds reads the PDF instead of drawing it.
                         certificates.store_pdfs(db.session, certificates.certificates_of(db.session, current_user),
                                                 current_app.config["BASE_URL"])
+                        sign_badges(certificates.certificates_of(db.session, current_user))
                         flash(f"Gefeliciteerd! Je hebt module {module.number} afgerond. Je certificaat staat klaar "
                               "bij 'Mijn certificaten'.", "success")
                     return redirect(url_for(".result", module_slug=module.slug, attempt_id=attempt.id))
