@@ -148,7 +148,8 @@ def _fetch(fetcher: Fetcher, url: str, what: str) -> bytes:
         raise Refused(f"{what} is niet op te halen: {problem}") from None
 
 
-def _check_signature(token: str, fetcher: Fetcher, issuer_hint: str | None = None) -> tuple[dict, dict]:
+def _check_signature(token: str, fetcher: Fetcher, issuer_hint: str | None = None,
+                     own_issuer_id: str | None = None) -> tuple[dict, dict]:
     """The header and claims of a JWT whose signature holds with a key published at its issuer's address."""
     parsed = jws.JWS()
     try:
@@ -166,6 +167,8 @@ def _check_signature(token: str, fetcher: Fetcher, issuer_hint: str | None = Non
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if not isinstance(issuer_id, str) or not _origin(issuer_id):
         raise Refused("In deze Open Badge staat geen uitgever met een internetadres.")
+    if own_issuer_id is not None and issuer_id == own_issuer_id:
+        raise Refused("Deze Open Badge komt van dit leerplatform zelf. Wat je hier haalt, staat al in je overzicht.")
     if "iss" in claims and claims["iss"] != issuer_id:
         raise Refused("De uitgever in de handtekening is een andere dan in de Open Badge.")
     if issuer_hint is not None and issuer_id != issuer_hint:
@@ -262,11 +265,9 @@ def verify_token(token: str, fetcher: Fetcher, own_issuer_id: str, now: datetime
     now = now or utcnow()
     if len(token) > MAX_INPUT:
         raise Refused("Deze Open Badge is te groot.")
-    _, claims = _check_signature(token, fetcher)
+    _, claims = _check_signature(token, fetcher, own_issuer_id=own_issuer_id)
     issuer = claims["issuer"]
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if issuer_id == own_issuer_id:
-        raise Refused("Deze Open Badge komt van dit leerplatform zelf. Wat je hier haalt, staat al in je overzicht.")
     types = claims.get("type")
     if not isinstance(types, list) or "VerifiableCredential" not in types or \
             not {"OpenBadgeCredential", "AchievementCredential"} & set(types):
