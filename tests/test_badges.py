@@ -113,17 +113,6 @@ def test_download_signs_once_and_an_independent_verifier_accepts_it(app, client,
         assert db.session.scalar(select(func.count()).select_from(OpenBadge)) == 1
 
 
-def test_credential_is_signed_at_issue(app, make_user):
-    user_id = make_user()
-    complete_module(app, user_id)  # the domain path only; the quiz view signs at issue (see browser test)
-    with app.app_context():
-        from course.credentials import ensure_all
-        from course.web.views.badges import issuer
-        with app.test_request_context():
-            ensure_all(db.session, app.extensions["course"], issuer(), list(db.session.scalars(select(Certificate))))
-        assert db.session.scalar(select(func.count()).select_from(OpenBadge)) == 1
-
-
 def test_matches_the_schema_and_every_term_is_defined_in_the_contexts(client, issued):
     _, code = issued
     document = client.get(f"/certificaten/{code}/openbadge.json").get_json()["credential"]
@@ -190,7 +179,7 @@ def test_positions_in_the_list_are_spread(app, make_user):
         complete_module(app, user_id)
     with app.app_context(), app.test_request_context():
         from course.credentials import ensure_all
-        from course.web.views.badges import issuer
+        from course.web.helpers import issuer
         ensure_all(db.session, app.extensions["course"], issuer(), list(db.session.scalars(select(Certificate))))
         indexes = sorted(db.session.scalars(select(OpenBadge.status_index)))
     assert len(set(indexes)) == 6

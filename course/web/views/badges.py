@@ -8,27 +8,23 @@ from sqlalchemy import select
 
 from course import audit, certificates, credentials, teams
 from course.credentials import baking, verify
-from course.credentials.credential import Issuer
-from course.extensions import db
+from course.extensions import db, limiter
 from course.models import Certificate, TeamMembership, User
 from course.text import dutch_date
 from course.web.forms import ExternalProofForm
-from course.web.helpers import attachment, get_course
-from course.web.views.certificates import verify_limit
+from course.web.helpers import attachment, get_course, issuer
 
 bp = Blueprint("badges", __name__)
 
 PUBLIC_CACHE = "public, max-age=300"
 
 
-def issuer() -> Issuer:
-    return Issuer(current_app.config["BASE_URL"], current_app.config["ISSUER_NAME"],
-                  current_app.extensions["openbadge_keys"])
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
 
 
-def sign_badges(found: list[Certificate]) -> None:
-    """Sign the Open Badges of newly issued certificates right away (frozen from then on)."""
-    credentials.ensure_all(db.session, get_course(), issuer(), found)
+# The same budget as the verification page (scope "verify"): a credential by code is a verification too.
+verify_limit = limiter.shared_limit(_verify_limit, scope="verify")
 
 
 def _json(document: dict, mimetype: str = "application/json"):

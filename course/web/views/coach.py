@@ -7,9 +7,8 @@ from course import accounts, practice, teams
 from course.errors import NotFound, PracticeProblem
 from course.extensions import db
 from course.models import User
-from course.web.views.badges import sign_badges
 from course.web.forms import ActionForm, CoachForm, ReviewForm
-from course.web.helpers import get_course
+from course.web.helpers import get_course, sign_badges
 from course.web.policy import managed_team_or_404
 
 bp = Blueprint("coach", __name__)

@@ -3,10 +3,9 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 
 from course import attempts, certificates
-from course.web.helpers import get_course
+from course.web.helpers import get_course, sign_badges
 from course.errors import QuizLocked, TamperedAnswers
 from course.extensions import db
-from course.web.views.badges import sign_badges
 from course.web.forms import ActionForm
 from course.progress import course_progress
 
