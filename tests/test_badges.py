@@ -488,6 +488,16 @@ def test_a_manager_adds_proof_for_a_team_member_and_it_is_logged(app, client, ot
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.subject_id == member)) == \
             "extern bewijs toegevoegd"
     assert client.get(f"/opleidingsoverzicht/medewerkers/{outsider}/extern").status_code == 404
+    # In the employee's 'overzicht scholing' for that year: apart, as extern behaald, with issuer, date and hours.
+    overview = client.get("/opleidingsoverzicht/?jaar=2025").get_data(as_text=True)
+    assert f"/opleidingsoverzicht/medewerkers/{member}/extern" in overview
+    from pypdf import PdfReader
+    text = PdfReader(io.BytesIO(client.get(f"/opleidingsoverzicht/medewerkers/{member}.pdf?jaar=2025").data)) \
+        .pages[0].extract_text()
+    assert "Extern behaald" in text and "Gehechtheid in de praktijk" in text and "Kinderopvang Elders" in text
+    assert "1 mei 2025" in text and "2,5" in text
+    other_year = PdfReader(io.BytesIO(client.get(f"/opleidingsoverzicht/medewerkers/{member}.pdf?jaar=2024").data))
+    assert "Extern behaald" not in other_year.pages[0].extract_text()
     auth.logout()
     auth.login("anouk@voorbeeld.nl", PASSWORD)
     assert client.get(f"/opleidingsoverzicht/medewerkers/{member}/extern").status_code == 404
