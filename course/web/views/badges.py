@@ -139,6 +139,7 @@ def _too_big(reason: str) -> bool:
 
 @bp.route("/certificaten/extern", methods=["GET", "POST"])
 @login_required
+@verify_limit  # each check may fetch from elsewhere: the verification budget applies
 def external_mine():
     """The learner hands in proof from elsewhere for their own record."""
     form = ExternalProofForm()
@@ -170,6 +171,7 @@ def _managed_member(user_id: int) -> User:
 
 @bp.route("/opleidingsoverzicht/medewerkers/<int:user_id>/extern", methods=["GET", "POST"])
 @login_required
+@verify_limit  # each check may fetch from elsewhere: the verification budget applies
 def external_member(user_id: int):
     """A manager hands in proof that a new employee brings."""
     member = _managed_member(user_id)
