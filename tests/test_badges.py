@@ -501,3 +501,13 @@ def test_a_manager_adds_proof_for_a_team_member_and_it_is_logged(app, client, ot
     auth.logout()
     auth.login("anouk@voorbeeld.nl", PASSWORD)
     assert client.get(f"/opleidingsoverzicht/medewerkers/{member}/extern").status_code == 404
+
+
+def test_proof_from_elsewhere_is_in_the_data_export_and_goes_with_the_account(app, client, other, learner_anouk):
+    assert hand_in(client, tekst=other.credential()).status_code == 302
+    exported = client.get("/account/mijn-gegevens.json").get_json()["extern_behaald"]
+    assert [e["titel"] for e in exported] == ["Module 1: Gehechtheid in de praktijk"]
+    from course import accounts
+    with app.app_context():
+        accounts.delete_account(db.session, db.session.get(User, learner_anouk), keep_name_on_certificates=False)
+    assert stored(app) == []

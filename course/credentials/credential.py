@@ -121,7 +121,7 @@ def build(issuer: Issuer, *, code: str, learner_name: str, email: str, achieveme
                 "achievementType": achievement.kind,
                 "name": achievement.name,
                 "description": achievement.description,
-                "criteria": {"id": achievement.id, "narrative": achievement.criteria},
+                "criteria": {"narrative": achievement.criteria},
                 "creditsAvailable": achievement.hours,
                 "inLanguage": "nl",
             },
