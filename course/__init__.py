@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from course import accounts
     accounts.use_hash_method(app.config["PASSWORD_HASH_METHOD"])
     _load_course(app)
+    _load_badge_keys(app)
     from course.teams.cache import TeamReports
     app.extensions["team_reports"] = TeamReports(app.config["TEAM_TABLE_CACHE_TEAMS"])
     from course import cli, web
@@ -46,6 +47,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     _configure_logging(app)
     return app
+
+
+def _load_badge_keys(app: Flask) -> None:
+    """The Open Badges keyring, and the fetcher that reads other installations' documents (tests replace it)."""
+    from pathlib import Path
+
+    from course.credentials import fetch, keys
+    try:
+        app.extensions["openbadge_keys"] = keys.load(Path(app.instance_path), app.config["OPENBADGE_SIGNING_KEY"],
+                                                     app.config["OPENBADGE_SIGNING_KEY_FILE"],
+                                                     app.config["OPENBADGE_RETIRED_KEYS"])
+    except keys.KeyError_ as problem:
+        raise ConfigError(str(problem)) from None
+    app.extensions["openbadge_fetcher"] = fetch.live_fetcher(allow_local=app.testing)
 
 
 def _configure_logging(app: Flask) -> None:

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from course import credentials
 from course.errors import EmailTaken, InvalidToken
-from course.models import (AuditEvent, Certificate, CertificatePdf, LessonProgress, ModuleCompletion,
-                           PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager, TeamMembership,
+from course.models import (AuditEvent, Certificate, CertificatePdf, ExternalAchievement, LessonProgress,
+                           ModuleCompletion, PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager, TeamMembership,
                            User, new_session_token)
 from course.text import clean_name
 
@@ -187,6 +188,10 @@ def export_data(session: Session, user: User) -> dict:
                                 "beoordeeld": when(p.reviewed_at)}
                                for p in session.scalars(select(PracticeSubmission)
                                                         .where(PracticeSubmission.user_id == user.id))],
+        "extern_behaald": [{"titel": e.title, "uitgever": e.issuer_name, "behaald": when(e.achieved_at), "uren": e.hours,
+                            "kenmerk": e.credential_id, "toegevoegd": when(e.added_at), "open_badge": e.jwt}
+                           for e in session.scalars(select(ExternalAchievement)
+                                                    .where(ExternalAchievement.user_id == user.id))],
         "logboek_over_jou": [{"wanneer": when(e.at), "wat": e.action}
                              for e in session.scalars(select(AuditEvent).where(AuditEvent.subject_id == user.id))],
     }
@@ -204,15 +209,19 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
     # in extensions.py), but removing someone's data must not depend on a connection setting.
     # A hand-in waiting for review goes too: the coach's page for it then answers 404.
     for model in (ModuleCompletion, QuizAttempt, LessonProgress, Reflection, PracticeSubmission, TeamMembership,
-                  TeamManager, TeamCoach):
+                  TeamManager, TeamCoach, ExternalAchievement):
         session.execute(delete(model).where(model.user_id == user.id))
     session.execute(update(PracticeSubmission).where(PracticeSubmission.reviewer_id == user.id)
                     .values(reviewer_id=None))
+    session.execute(update(ExternalAchievement).where(ExternalAchievement.added_by_id == user.id)
+                    .values(added_by_id=None))
     session.execute(update(AuditEvent).where(AuditEvent.subject_id == user.id).values(subject_id=None))
     session.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_id=None))
     # Stored PDFs carry the name; the next download draws them again from what the rows keep.
     session.execute(delete(CertificatePdf).where(CertificatePdf.certificate_id.in_(
         select(Certificate.id).where(Certificate.user_id == user.id))))
+    # The signed Open Badges carry the name and a hash of the e-mail address: they go (never signed again).
+    credentials.forget_names(session, user.id)
     for certificate in session.scalars(select(Certificate).where(Certificate.user_id == user.id)):
         certificate.user_id = None
         if not keep_name_on_certificates:

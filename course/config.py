@@ -47,6 +47,12 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         # A bank needs this many items per lesson (and this many minus one more than a draw takes).
         "QUIZ_MIN_ITEMS_PER_LESSON": int(env.get("QUIZ_MIN_ITEMS_PER_LESSON", "3")),
         "ISSUER_NAME": env.get("ISSUER_NAME", "Leerplatform Veilige Gehechtheid"),
+        # Open Badges signing key (Ed25519, PEM): the PEM itself, or a path to it. Neither: one is generated on
+        # first start into the instance folder. Retired keys (PEM paths, comma-separated) stay published so the
+        # credentials they signed stay verifiable (docs/production.md, "Sleutel voor Open Badges wisselen").
+        "OPENBADGE_SIGNING_KEY": env.get("OPENBADGE_SIGNING_KEY", ""),
+        "OPENBADGE_SIGNING_KEY_FILE": env.get("OPENBADGE_SIGNING_KEY_FILE", ""),
+        "OPENBADGE_RETIRED_KEYS": env.get("OPENBADGE_RETIRED_KEYS", ""),
         # Days after a coach's review that a hand-in's texts are kept (`flask practice purge` erases them).
         "PRACTICE_RETENTION_DAYS": int(env.get("PRACTICE_RETENTION_DAYS", "90")),
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),

@@ -67,3 +67,58 @@ def test_complete_download_and_verify(page, a11y, live_server, ready, browser):
     expect(other.get_by_role("heading", name="Niet gevonden")).to_be_visible()
     check.assert_all_checked()
     stranger.close()
+
+
+def test_open_badge_download_and_proof_from_elsewhere(page, a11y, live_server, app, make_user, tmp_path):
+    """The badge downloads beside the PDF; the page for proof from elsewhere takes a good badge and refuses a bad one.
+
+    axe and the phone widths (320 and 375 px) on every page, at the default 1280 px too."""
+    import json
+
+    from PIL import Image
+
+    from conftest import browser_login, complete_module
+    from course.credentials import baking, fetch
+    from test_badges import OtherInstallation
+
+    user_id = make_user(name="Zoë Brûlé", email="zoe@voorbeeld.nl")
+    complete_module(app, user_id)
+    other = OtherInstallation(tmp_path)
+    original = app.extensions["openbadge_fetcher"]
+    app.extensions["openbadge_fetcher"] = lambda url: fetch.table_fetcher(other.documents())(url)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 800})
+        browser_login(page, a11y, live_server, "zoe@voorbeeld.nl")
+        page.goto(live_server + "/certificaten/")
+        a11y.check()
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Download als Open Badge").first.click()
+        assert info.value.suggested_filename.endswith("-openbadge.png")
+        with Image.open(info.value.path()) as image:
+            image.load()
+            token = image.text["openbadgecredential"]
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Open Badge als JSON-bestand").first.click()
+        with open(info.value.path(), encoding="utf-8") as handle:
+            assert json.load(handle)["jwt"] == token
+
+        page.get_by_role("link", name="Voeg je Open Badge of certificaatcode van elders toe").click()
+        a11y.check()
+        badge = tmp_path / "badge.png"
+        badge.write_bytes(baking.bake(baking.draw("Module 1", "Certificaat", "2025"),
+                                      other.credential(name="Zoë Brûlé", email="zoe@voorbeeld.nl")))
+        page.get_by_label("Bestand met de Open Badge").set_input_files(str(badge))
+        page.get_by_role("button", name="Controleren en toevoegen").click()
+        a11y.check()
+        expect(page.get_by_text("Gecontroleerd en toegevoegd als extern behaald")).to_be_visible()
+        expect(page.get_by_role("heading", name="Module 1: Gehechtheid in de praktijk")).to_be_visible()
+
+        page.get_by_label("Of plak de tekst van de Open Badge (JWT)").fill("geen.echte.badge")
+        page.get_by_role("button", name="Controleren en toevoegen").click()
+        a11y.check()
+        expect(page.get_by_role("heading", name="Niet toegevoegd")).to_be_visible()
+        page.set_viewport_size({"width": 375, "height": 740})
+        expect(page.get_by_role("button", name="Controleren en toevoegen")).to_be_visible()
+        a11y.check_phone_widths()
+    finally:
+        app.extensions["openbadge_fetcher"] = original

@@ -154,6 +154,13 @@ def test_two_coaches_signing_off_at_the_same_moment_sign_off_once(app, setup, ma
         assert sorted(actions) == ["praktijkopdracht afgetekend", "praktijkopdracht ingeleverd"]
         row = db.session.get(PracticeSubmission, submission)
         assert row.status == "afgetekend" and row.feedback == f"Feedback van {winner}"
+        # The praktijkverklaring's Open Badge is signed at sign-off, once, and names how it was assessed.
+        from course.credentials.credential import payload_of
+        from course.models import OpenBadge
+        [badge] = db.session.scalars(select(OpenBadge)).all()
+        achievement = payload_of(badge.jwt)["credentialSubject"]["achievement"]
+        assert achievement["achievementType"] == "Assignment"
+        assert "afgetekend" in achievement["criteria"]["narrative"] and "Coach" in achievement["criteria"]["narrative"]
 
 
 def test_coaches_of_the_learners_team_get_a_mail_with_a_link_and_no_text(client, auth, app, setup, make_user,

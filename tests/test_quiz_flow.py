@@ -165,6 +165,8 @@ def test_pass_completes_module_and_shows_feedback(client, app, attempt_url):
         from course.models import Certificate, CertificatePdf
         assert db.session.scalar(select(func.count()).select_from(CertificatePdf).join(
             Certificate, Certificate.id == CertificatePdf.certificate_id)) == 1
+        from course.models import OpenBadge  # and its Open Badge is signed at issue, frozen from then on
+        assert db.session.scalar(select(func.count()).select_from(OpenBadge)) == 1
 
 
 def test_fail_review_and_retake_with_fresh_draw(client, app, attempt_url):

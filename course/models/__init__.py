@@ -6,10 +6,11 @@ from course.models.learning import (Certificate, LessonProgress, ModuleCompletio
                                     QuizItemResult, Reflection, User, new_session_token)
 from course.models.organisations import (ORGANISATION_KINDS, Location, Organisation, Team, TeamCoach, TeamManager,
                                          TeamMembership)
+from course.models.credentials import ExternalAchievement, OpenBadge
 from course.models.records import AuditEvent, CertificatePdf, MailPreference, SentMail
 
 __all__ = [
-    "AuditEvent", "Certificate", "CertificatePdf", "LessonProgress", "Location", "MailPreference", "ModuleCompletion",
-    "ORGANISATION_KINDS", "Organisation", "PracticeSubmission", "QuizAttempt", "QuizItemResult", "Reflection",
+    "AuditEvent", "Certificate", "CertificatePdf", "ExternalAchievement", "LessonProgress", "Location", "MailPreference", "ModuleCompletion",
+    "ORGANISATION_KINDS", "OpenBadge", "Organisation", "PracticeSubmission", "QuizAttempt", "QuizItemResult", "Reflection",
     "SentMail", "Team", "TeamCoach", "TeamManager", "TeamMembership", "User", "new_session_token",
 ]

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course
 from course.certificates import verify_url
-from course.models import (Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,
+from course.models import (Certificate, ExternalAchievement, LessonProgress, ModuleCompletion, Organisation,
+                           QuizAttempt, Team,
                            TeamMembership, User)
 from course.models import Location
 from course.practice import scope as practice_scope
@@ -202,6 +203,29 @@ def training_record(session: Session, course: Course, organisation: Organisation
                 code, verify_url(base_url, code) if code else "", practice_code,
                 verify_url(base_url, practice_code) if practice_code else ""))
     return record
+
+
+class ExternalRow(NamedTuple):
+    """Proof earned elsewhere (a verified Open Badge), kept apart from what was earned here."""
+    user_id: int
+    title: str
+    issuer: str
+    achieved: date
+    hours: float | None
+
+
+def external_rows(session: Session, record: TrainingRecord, user_ids: Select | None = None) -> list[ExternalRow]:
+    """The members' proof from elsewhere achieved in the period ("extern behaald"), in one query."""
+    if not record.members:
+        return []
+    ids = user_ids if user_ids is not None else [m.user_id for m in record.members]
+    rows = session.execute(
+        select(ExternalAchievement.user_id, ExternalAchievement.title, ExternalAchievement.issuer_name,
+               ExternalAchievement.achieved_at, ExternalAchievement.hours)
+        .where(ExternalAchievement.user_id.in_(ids), ExternalAchievement.achieved_at >= utc_start_of(record.period.start),
+               ExternalAchievement.achieved_at < utc_start_of(record.period.end + timedelta(days=1)))
+        .order_by(ExternalAchievement.user_id, ExternalAchievement.achieved_at, ExternalAchievement.id))
+    return [ExternalRow(user_id, title, issuer, local_date(at), hours) for user_id, title, issuer, at, hours in rows]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from course.catalog import Course
 from course.certificates.pdf import pdf_fonts
-from course.records import Member, Summary, TrainingRecord
+from course.records import ExternalRow, Member, Summary, TrainingRecord
 from course.text import dutch_date, dutch_hours, printable
 
 
@@ -43,7 +43,8 @@ def _document(story, title: str, issuer: str) -> bytes:
     return buffer.getvalue()
 
 
-def employee_pdf(record: TrainingRecord, member: Member, issuer: str, base_url: str, today: date) -> bytes:
+def employee_pdf(record: TrainingRecord, member: Member, issuer: str, base_url: str, today: date,
+                 external: list[ExternalRow] = ()) -> bytes:
     """One employee's training in the period: per module the dates, hours, score and proof."""
     heading, text, small, regular, bold = _styles()
     rows = record.rows_of(member.user_id)
@@ -64,7 +65,19 @@ def employee_pdf(record: TrainingRecord, member: Member, issuer: str, base_url: 
               Paragraph("Uren: de studiebelasting van de afgeronde modules (schermtijd; praktijkuren komen erbij "
                         "zodra praktijkopdrachten zijn afgetekend). Controleer een certificaat met de code op "
                         f"{base_url.rstrip('/')}/verify.", small),
-              Paragraph(f"Opgemaakt op {dutch_date(today)} door {printable(issuer)}.", small)]
+              Spacer(1, 6)]
+    elsewhere = [e for e in external if e.user_id == member.user_id]
+    if elsewhere:
+        data = [["Extern behaald", "Uitgegeven door", "Datum", "Uren"]]
+        for e in elsewhere:
+            data.append([Paragraph(printable(e.title), small), Paragraph(printable(e.issuer), small),
+                         dutch_date(e.achieved), dutch_hours(e.hours) if e.hours else "onbekend"])
+        data.append(["Totaal extern", "", "", dutch_hours(sum(e.hours or 0 for e in elsewhere))])
+        story += [Paragraph("Extern behaald: elders gevolgd, niet in deze cursus. Elk bewijs is een Open Badge "
+                            "die we bij het toevoegen hebben gecontroleerd (handtekening, uitgever, niet ingetrokken, "
+                            "niet verlopen).", small), Spacer(1, 4),
+                  _table(data, [70 * mm, 56 * mm, 24 * mm, 24 * mm], bold), Spacer(1, 6)]
+    story.append(Paragraph(f"Opgemaakt op {dutch_date(today)} door {printable(issuer)}.", small))
     return _document(story, f"Overzicht scholing {member.name} {record.period.label}", issuer)
 
 

@@ -57,12 +57,13 @@ class DatabaseId(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Attach the whole web layer to the app."""
     from course.web import outage, security
-    from course.web.views import (account, admin, auth, certificates, coach, learn, main, manage, practice, quiz,
-                                  records, reminders)
+    from course.web.views import (account, admin, auth, badges, certificates, coach, learn, main, manage, practice,
+                                  quiz, records, reminders)
     outage.register(app)  # the 503 page and the retry after a database restart (see outage.py)
     _trust_proxies(app)
     install_converters(app)
-    for module in (main, auth, account, learn, practice, quiz, certificates, manage, coach, admin, records, reminders):
+    for module in (main, auth, account, learn, practice, quiz, certificates, badges, manage, coach, admin, records,
+                   reminders):
         app.register_blueprint(module.bp)
     register(app)
     security.register(app)

@@ -300,3 +300,13 @@ class CoachForm(Form):
     email = _email_field()
     role = SelectField("Rol (staat op de praktijkverklaring)")
     submit = SubmitField("Benoem als coach")
+
+
+class ExternalProofForm(Form):
+    """Proof from elsewhere: a file (read from request.files by the view), pasted text, or a code and address."""
+    tekst = TextAreaField("Of plak de tekst van de Open Badge (JWT)", validators=[Optional(), Length(max=200_000)],
+                          filters=[lambda v: (v or "").strip()])
+    code = StringField("Certificaatcode", validators=[Optional(), Length(max=40)], filters=[lambda v: (v or "").strip()])
+    adres = StringField("Adres van dat leerplatform", validators=[Optional(), Length(max=300)],
+                        filters=[lambda v: (v or "").strip()])
+    submit = SubmitField("Controleren en toevoegen")

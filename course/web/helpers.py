@@ -3,7 +3,8 @@
 from flask import current_app, request, session, stream_with_context
 from flask_login import login_user
 
-from course import certificates
+from course import certificates, credentials
+from course.credentials.credential import Issuer
 from course.catalog import Course
 from course.extensions import db
 
@@ -59,3 +60,14 @@ def zip_download(found, filename: str):
     """Certificates as a ZIP download, sent while it is written, from their stored PDFs."""
     pdfs = certificates.stored_pdfs(db.session, found, current_app.config["BASE_URL"])
     return attachment(stream_with_context(certificates.zip_stream(pdfs)), "application/zip", filename)
+
+
+def issuer() -> Issuer:
+    """This installation as the issuer of Open Badges: its address, name and keys."""
+    return Issuer(current_app.config["BASE_URL"], current_app.config["ISSUER_NAME"],
+                  current_app.extensions["openbadge_keys"])
+
+
+def sign_badges(found) -> None:
+    """Sign the Open Badges of newly issued certificates right away (frozen from then on)."""
+    credentials.ensure_all(db.session, get_course(), issuer(), found)

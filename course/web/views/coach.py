@@ -8,7 +8,7 @@ from course.errors import NotFound, PracticeProblem
 from course.extensions import db
 from course.models import User
 from course.web.forms import ActionForm, CoachForm, ReviewForm
-from course.web.helpers import get_course
+from course.web.helpers import get_course, sign_badges
 from course.web.policy import managed_team_or_404
 
 bp = Blueprint("coach", __name__)
@@ -43,6 +43,8 @@ def review(submission_id: int):
         except PracticeProblem as problem:
             form.form_errors.append(str(problem))
         else:
+            if issued is not None:
+                sign_badges([issued])
             flash(f"Afgetekend. {learner.name} kan de praktijkverklaring nu downloaden." if issued else
                   f"Je hebt {learner.name} om een herziening gevraagd.", "success")
             return redirect(url_for(".overview"))

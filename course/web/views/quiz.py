@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 
 from course import attempts, certificates
-from course.web.helpers import get_course
+from course.web.helpers import get_course, sign_badges
 from course.errors import QuizLocked, TamperedAnswers
 from course.extensions import db
 from course.web.forms import ActionForm
@@ -83,6 +83,7 @@ def attempt(module_slug: str, attempt_id: int):
                         # Drawn once now, so that a manager's ZIP of hundreds reads the PDF instead of drawing it.
                         certificates.store_pdfs(db.session, certificates.certificates_of(db.session, current_user),
                                                 current_app.config["BASE_URL"])
+                        sign_badges(certificates.certificates_of(db.session, current_user))
                         flash(f"Gefeliciteerd! Je hebt module {module.number} afgerond. Je certificaat staat klaar "
                               "bij 'Mijn certificaten'.", "success")
                     return redirect(url_for(".result", module_slug=module.slug, attempt_id=attempt.id))

@@ -174,6 +174,6 @@ def employee_pdf(user_id: int):
     member = record.members[0]
     _log("overzicht scholing gedownload (medewerker)", selection, db.session.get(User, user_id))
     pdf = records_pdf.employee_pdf(record, member, current_app.config["ISSUER_NAME"], current_app.config["BASE_URL"],
-                                   local_today())
+                                   local_today(), records.external_rows(db.session, record, [user_id]))
     return attachment(pdf, "application/pdf", f"overzicht-scholing-{slugify(member.name) or member.user_id}-"
                                               f"{selection.period.slug}.pdf")
