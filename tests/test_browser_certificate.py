@@ -79,7 +79,7 @@ def test_open_badge_download_and_proof_from_elsewhere(page, a11y, live_server, a
 
     from conftest import browser_login, complete_module
     from course.credentials import baking, fetch
-    from test_badges import OtherInstallation
+    from elsewhere import OtherInstallation
 
     user_id = make_user(name="Zoë Brûlé", email="zoe@voorbeeld.nl")
     complete_module(app, user_id)
