@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateField, EmailField, PasswordField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from course import text
+from course import text, workplace
 from course.accounts import password_problem
 from course.models import ORGANISATION_KINDS
 from course.teams.locations import InvalidLrk, clean_lrk
@@ -126,10 +126,20 @@ class StrongPasswordMixin:
             raise ValidationError(problem)
 
 
+SETTING_DESCRIPTION = "Je praktijkopdrachten passen zich hieraan aan. Je kunt dit later wijzigen op je accountpagina."
+
+
+def _setting_choices(optional: bool) -> list[SelectChoice]:
+    first = [SelectChoice("", "Dat kies ik later")] if optional else []
+    return first + [SelectChoice(value, label) for value, label in workplace.SETTINGS.items()]
+
+
 class RegisterForm(StrongPasswordMixin, Form):
     name = _name_field()
     email = _email_field()
     password, confirm = _new_password_fields()
+    setting = SelectField("Waar werk je?", choices=_setting_choices(True), description=SETTING_DESCRIPTION,
+                          validate_choice=False)
     submit = SubmitField("Account aanmaken")
 
 
@@ -138,6 +148,25 @@ class LoginForm(Form):
     password = PasswordField("Wachtwoord", validators=[_required("je wachtwoord"), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
     submit = SubmitField("Inloggen")
+
+
+class SettingForm(Form):
+    setting = SelectField("Waar werk je?", choices=_setting_choices(False), description=SETTING_DESCRIPTION,
+                          validate_choice=False)
+    submit = SubmitField("Opslaan")
+
+    def validate_setting(self, field) -> None:
+        if field.data not in workplace.SETTINGS:
+            raise ValidationError("Kies waar je werkt: een van de vier mogelijkheden in de lijst.")
+
+
+class JoinCodeForm(Form):
+    code = StringField("Code van je team of gastouderbureau", filters=[_text_filter],
+                       validators=[_required("de code"), Length(max=20, message="Een code heeft 8 tekens.")],
+                       description="8 letters en cijfers, bijvoorbeeld ABCD2345. Je krijgt hem van je "
+                                   "leidinggevende of je bemiddelingsmedewerker.",
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+    submit = SubmitField("Word lid")
 
 
 class NameForm(Form):
