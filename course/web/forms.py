@@ -283,7 +283,8 @@ class MailSettingsForm(Form):
     submit = SubmitField("Opslaan")
 
 
-PRIVACY_HINT = "Geen namen of andere herkenbare gegevens van kinderen of ouders: schrijf bijvoorbeeld ‘kind A’."
+PRIVACY_HINT = ("Geen namen of andere herkenbare gegevens van kinderen of ouders: schrijf initialen of een "
+                "verzonnen naam (‘kind A’) en een leeftijd, geen groepsnaam, diagnose of geboortedatum.")
 
 
 class ReflectionForm(Form):
@@ -294,25 +295,27 @@ class ReflectionForm(Form):
     submit = SubmitField("Reflectie opslaan")
 
 
-def hand_in_form(assignment, reflections: list[tuple[str, str]], **kwargs) -> Form:
-    """The hand-in form of one assignment: a text field per question, each with the privacy reminder.
+def hand_in_form(fields, reflections: list[tuple[str, str]] | None, submit: str = "Inleveren", **kwargs) -> Form:
+    """The hand-in form of one assignment: a text field per question (as the learner's setting reads them),
+    each with the privacy reminder.
 
     `reflections` are (lesson slug, lesson title) of the learner's own reflections in this module: one
-    may be attached, and only then does the coach see it.
+    may be attached, and only then does the coach see it (None: no such choice, as on the plan of part 1).
     """
     class HandInForm(Form):
         pass
-    for item in assignment.fields:
+    for item in fields:
         setattr(HandInForm, item.id, TextAreaField(
             item.label, description=f"{item.hint} {PRIVACY_HINT}".strip(),
             validators=[_required("dit antwoord"),
                         Length(max=3000, message="Dit antwoord mag hoogstens 3000 tekens lang zijn.")],
             render_kw={"maxlength": 3000, "rows": 6}))
-    HandInForm.reflectie = SelectField(
-        "Een reflectie meesturen (mag, hoeft niet)",
-        choices=[SelectChoice(value, label) for value, label in [("", "Geen reflectie meesturen")] + reflections],
-        description="Alleen als je er een kiest, leest je coach die reflectie mee.", validate_choice=False)
-    HandInForm.submit = SubmitField("Inleveren")
+    if reflections is not None:
+        HandInForm.reflectie = SelectField(
+            "Een reflectie meesturen (mag, hoeft niet)",
+            choices=[SelectChoice(value, label) for value, label in [("", "Geen reflectie meesturen")] + reflections],
+            description="Alleen als je er een kiest, leest je coach die reflectie mee.", validate_choice=False)
+    HandInForm.submit = SubmitField(submit)
     return HandInForm(**kwargs)
 
 
