@@ -5,8 +5,9 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
-from wtforms import (BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, PasswordField, RadioField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
@@ -319,13 +320,42 @@ def hand_in_form(fields, reflections: list[tuple[str, str]] | None, submit: str 
     return HandInForm(**kwargs)
 
 
-class ReviewForm(Form):
-    feedback = TextAreaField("Je feedback voor de cursist", validators=[
-        _required("je feedback"), Length(max=3000, message="Je feedback mag hoogstens 3000 tekens lang zijn.")],
-        description="De cursist leest dit. Ook hier: geen namen van kinderen of ouders.",
-        render_kw={"maxlength": 3000, "rows": 6})
-    sign_off = SubmitField("Aftekenen")
-    revise = SubmitField("Vraag om herziening")
+MARK_CHOICES = [SelectChoice("voldoende", "Voldoende"), SelectChoice("nog-niet", "Nog niet")]
+
+
+def review_form(criteria, **kwargs) -> Form:
+    """The coach's review: per criterion voldoende / nog niet with a line of feedback, then the overall feedback."""
+    class ReviewForm(Form):
+        feedback = TextAreaField("Je feedback voor de cursist", validators=[
+            _required("je feedback"), Length(max=3000, message="Je feedback mag hoogstens 3000 tekens lang zijn.")],
+            description="De cursist leest dit. Ook hier: geen namen van kinderen of ouders.",
+            render_kw={"maxlength": 3000, "rows": 6})
+        sign_off = SubmitField("Aftekenen")
+        revise = SubmitField("Vraag om herziening")
+    for c in criteria:
+        setattr(ReviewForm, f"oordeel-{c.id}", RadioField(
+            c.text, choices=MARK_CHOICES, validators=[_required("voldoende of nog niet")]))
+        setattr(ReviewForm, f"toelichting-{c.id}", StringField(
+            "Eén regel feedback (mag, hoeft niet)", filters=[_text_filter],
+            validators=[Length(max=500, message="Hoogstens 500 tekens.")], render_kw={"maxlength": 500}))
+    return ReviewForm(**kwargs)
+
+
+def marks_of(form, criteria) -> dict:
+    return {c.id: {"ok": form[f"oordeel-{c.id}"].data == "voldoende", "note": form[f"toelichting-{c.id}"].data or ""}
+            for c in criteria if form[f"oordeel-{c.id}"].data in ("voldoende", "nog-niet")}
+
+
+class ObservationForm(Form):
+    observed_on = DateField("Datum", format=["%Y-%m-%d", "%d-%m-%Y"], validators=[_required("de datum")],
+                            description="De dag waarop je het zag.")
+    situation = TextAreaField("Situatie", filters=[_text_filter], validators=[
+        _required("de situatie"), Length(max=1000, message="Hoogstens 1000 tekens.")],
+        description="Wat gebeurde er, kort en in feiten? Een kind heet ‘kind A’.", render_kw={"rows": 4, "maxlength": 1000})
+    criteria = SelectMultipleField("Wat je zag", validate_choice=False, widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput(),
+                                   description="Vink de criteria aan die je in deze situatie zag.")
+    submit = SubmitField("Observatie bewaren")
 
 
 class CoachForm(Form):
