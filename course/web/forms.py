@@ -334,7 +334,7 @@ def review_form(criteria, **kwargs) -> Form:
         revise = SubmitField("Vraag om herziening")
     for c in criteria:
         setattr(ReviewForm, f"oordeel-{c.id}", RadioField(
-            c.text, choices=MARK_CHOICES, validators=[_required("voldoende of nog niet")]))
+            c.text, choices=MARK_CHOICES, validators=[DataRequired(message="Kies ‘voldoende’ of ‘nog niet’.")]))
         setattr(ReviewForm, f"toelichting-{c.id}", StringField(
             "Eén regel feedback (mag, hoeft niet)", filters=[_text_filter],
             validators=[Length(max=500, message="Hoogstens 500 tekens.")], render_kw={"maxlength": 500}))
