@@ -14,6 +14,7 @@ from course.web.helpers import get_course, read_only
 from course.web.mails.practice import notify_coaches
 
 bp = Blueprint("practice", __name__)
+PRIVACY_CONFIRM = "toch"  # the value of the "Toch opslaan/inleveren" button after the privacy check
 
 
 def _lesson_or_404(module_slug: str, lesson_slug: str):
@@ -62,9 +63,6 @@ def save_reflection(module_slug: str, lesson_slug: str):
 def reflections_page():
     return render_template("practice/reflections.html",
                            modules=reflections.reflections_of(db.session, get_course(), current_user))
-
-
-PRIVACY_CONFIRM = "toch"  # the value of the "Toch opslaan/inleveren" button after the privacy check
 
 
 def _privacy_findings(*texts: str) -> list:
