@@ -447,3 +447,40 @@ def test_the_demo_has_a_gastouder_with_a_bemiddelingsmedewerker_and_a_bso_employ
         assert [w.learner.email for w in practice.waiting_for(db.session, ingrid)] == ["gastouder@voorbeeld.nl"]
         assert teams.has_coach(db.session, daan)
         db.session.remove()
+
+
+def test_reminder_mails_name_the_setting_or_ask_for_it(app):
+    import email
+    from email import policy
+    from course.reminders import RESUME, Planned
+    from course.web.mails.reminders import message
+
+    def text_of(setting):
+        with app.app_context():
+            raw = message(app, Planned(1, "lotte@voorbeeld.nl", "Lotte Smit", RESUME, "2026-01-01",
+                                       {"percent": 40, "step": None, "setting": setting}))
+        parsed = email.message_from_bytes(raw.data, policy=policy.default)
+        return parsed.get_body(("plain",)).get_content()
+
+    assert "passen bij je werk: buitenschoolse opvang (bso)." in text_of("bso")
+    unknown = text_of(None)
+    assert "Vertel op je accountpagina waar je werkt" in unknown and "http://localhost/account/" in unknown
+
+
+def test_retention_erases_old_plans_and_observation_texts(app, make_user, make_team):
+    learner = make_user(name="Lotte Smit", email="lotte@voorbeeld.nl")
+    coach = make_user(name="Coach Carla", email="coach@voorbeeld.nl")
+    appoint(app, make_team("Team A", members=[learner]), coach)
+    module = app.extensions["course"].module(MODULE)
+    old = utcnow() - timedelta(days=400)
+    with app.app_context():
+        db.session.add(PracticePlan(user_id=learner, module_slug=MODULE, answers={"momenten": "Plan"}, saved_at=old))
+        practice.observe(db.session, db.session.get(User, coach), learner, module, utcnow().date(),
+                         "Kind A zocht troost.", ["feiten"])
+        db.session.query(CoachObservation).update({"created_at": old})
+        db.session.commit()
+        practice.purge_expired(db.session, days=365)
+        assert db.session.scalar(select(func.count()).select_from(PracticePlan)) == 0
+        observation = db.session.scalar(select(CoachObservation))
+        assert observation.situation == "" and observation.criteria == ["feiten"]  # the evidence's date stays
+        db.session.remove()
