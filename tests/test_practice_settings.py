@@ -484,3 +484,58 @@ def test_retention_erases_old_plans_and_observation_texts(app, make_user, make_t
         observation = db.session.scalar(select(CoachObservation))
         assert observation.situation == "" and observation.criteria == ["feiten"]  # the evidence's date stays
         db.session.remove()
+
+
+def test_module_4_over_http_plan_then_part_two_then_sign_off(tmp_path):
+    """The real course: a gastouder saves her plan, discusses it, hands in part 2; the coach signs off the whole."""
+    from flask_migrate import upgrade
+    from conftest import make_app, PASSWORD
+    real = make_app(tmp_path, CONTENT_DIR=str(ROOT / "content"), QUIZ_DIR=str(ROOT / "quizzes"),
+                    QUIZ_MIN_ITEMS_PER_LESSON=3)
+    with real.app_context():
+        upgrade()
+        from course import accounts
+        samira = accounts.register_user(db.session, name="Samira Yilmaz", email="s@voorbeeld.nl", password=PASSWORD,
+                                        setting="gastouder")
+        ingrid = accounts.register_user(db.session, name="Ingrid Bos", email="i@voorbeeld.nl", password=PASSWORD)
+        bureau = teams.create_organisation(db.session, None, "Gastouderbureau Het Nest", kind="gastouderbureau")
+        team = teams.create_team(db.session, None, db.session.get(Organisation, bureau.id), "Regio Noord")
+        teams.join(db.session, team, samira)
+        teams.appoint_coach(db.session, None, team, ingrid)
+        module = real.extensions["course"].module("praktische-handvatten")
+        db.session.remove()
+    client = real.test_client()
+    client.post("/inloggen", data={"csrf_token": csrf_token(client.get("/inloggen").data), "email": "s@voorbeeld.nl",
+                                   "password": PASSWORD})
+    url = "/cursus/praktische-handvatten/praktijkopdracht"
+    page = client.get(url).get_data(as_text=True)
+    assert "Deel 1: je plan" in page and "Plan bewaren" in page and 'name="verloop"' not in page
+    assert "Wat adviseerde je bemiddelingsmedewerker?" in page  # the gastouder's hint
+    plan = {f.id: f"Mijn plan bij: {f.label}" for f in module.assignment.fields if f.part == 1}
+    empty = client.post(url, data={**plan, "besproken": "", "deel": "1", "csrf_token": csrf_token(page)})
+    assert empty.status_code == 422 and "Vul dit antwoord in" in empty.get_data(as_text=True)
+    saved = client.post(url, data={**plan, "deel": "1", "csrf_token": csrf_token(page)})
+    assert saved.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Plan bewaard" in page and "Deel 2: na het gesprek" in page and 'name="verloop"' in page
+    assert 'name="opening"' not in page and "Plan aanpassen" in page
+    done = client.post(url, data={"verloop": "De ouder vertelde veel.", "anders": "Langer stil zijn.",
+                                  "csrf_token": csrf_token(page)})
+    assert done.status_code == 302
+    client.post("/uitloggen", data={"csrf_token": csrf_token(client.get("/cursus/").data)})
+    client.post("/inloggen", data={"csrf_token": csrf_token(client.get("/inloggen").data), "email": "i@voorbeeld.nl",
+                                   "password": PASSWORD})
+    with real.app_context():
+        submission_id = db.session.scalar(select(PracticeSubmission.id))
+    review = f"/coach/inleveringen/{submission_id}"
+    page = client.get(review).get_data(as_text=True)
+    assert "Mijn plan bij: Hoe open je het gesprek?" in page and "De ouder vertelde veel." in page
+    marks = {f"oordeel-{c.id}": "voldoende" for c in module.assignment.criteria}
+    assert client.post(review, data={**marks, "feedback": "Goed voorbereid en eerlijk teruggekeken.",
+                                     "sign_off": "Aftekenen", "csrf_token": csrf_token(page)}).status_code == 302
+    with real.app_context():
+        certificate = db.session.scalar(select(Certificate))
+        assert certificate.signer == "Ingrid Bos, bemiddelingsmedewerker gastouderbureau"
+        assert len(certificate.goals) == 5 and db.session.scalar(select(func.count()).select_from(PracticePlan)) == 0
+        db.session.remove()
+        db.engine.dispose()
