@@ -12,8 +12,10 @@ from zxcvbn import zxcvbn
 
 from course import credentials
 from course.errors import EmailTaken, InvalidToken
+from course import workplace
 from course.models import (AuditEvent, Certificate, CertificatePdf, ExternalAchievement, LessonProgress,
-                           ModuleCompletion, PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager, TeamMembership,
+                           ModuleCompletion, PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager,
+                           TeamMembership,
                            User, new_session_token)
 from course.text import clean_name
 
@@ -77,12 +79,13 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def register_user(session: Session, *, name: str, email: str, password: str, is_admin: bool = False) -> User:
+def register_user(session: Session, *, name: str, email: str, password: str, is_admin: bool = False,
+                  setting: str | None = None) -> User:
     """Create an account and commit it; raise EmailTaken if the address is in use."""
     if find_user_by_email(session, email):
         raise EmailTaken()
     user = User(name=clean_name(name), email=normalise_email(email), password_hash=hash_password(password),
-                is_admin=is_admin)
+                is_admin=is_admin, setting=setting if workplace.valid(setting) else None)
     session.add(user)
     try:
         session.commit()
@@ -231,4 +234,12 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
                            detail=f"account {user.id}; naam op certificaten "
                                   f"{'bewaard' if keep_name_on_certificates else 'verwijderd'}"))
     session.delete(user)
+    session.commit()
+
+
+def set_setting(session: Session, user: User, setting: str) -> None:
+    """Where the learner works (course/workplace.py); ValueError for anything else, nothing stored."""
+    if not workplace.valid(setting):
+        raise ValueError(setting)
+    user.setting = setting
     session.commit()

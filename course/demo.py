@@ -28,8 +28,18 @@ DEMO_ACCOUNTS = (
     DemoAccount("leidinggevende van team De Regenboog", "Marieke de Vries", "leiding@voorbeeld.nl"),
     DemoAccount("coach van team De Regenboog (een inlevering wacht)", "Fatima El Amrani", "coach@voorbeeld.nl"),
     DemoAccount("beheerder", "Bram Beheer", "beheer@voorbeeld.nl"),
+    DemoAccount("pedagogisch medewerker op bso De Boomhut (coach: Fatima)", "Daan Jansen", "bso@voorbeeld.nl"),
+    DemoAccount("gastouder bij Gastouderbureau Het Nest (een inlevering wacht)", "Samira Yilmaz",
+                "gastouder@voorbeeld.nl"),
+    DemoAccount("bemiddelingsmedewerker van Gastouderbureau Het Nest (coach van de gastouders)", "Ingrid Bos",
+                "bemiddeling@voorbeeld.nl"),
 )
 DEMO_ORGANISATION, DEMO_TEAM = "Kinderopvang Zonnebloem", "Locatie De Regenboog"
+DEMO_BSO_TEAM = "BSO De Boomhut"
+DEMO_BUREAU, DEMO_BUREAU_TEAM = "Gastouderbureau Het Nest", "Gastouders regio Noord"
+# Where each demo learner works: their practice assignments follow it.
+DEMO_SETTINGS = {"anouk@voorbeeld.nl": "kdv-peuter", "zoe@voorbeeld.nl": "kdv-baby", "bso@voorbeeld.nl": "bso",
+                 "gastouder@voorbeeld.nl": "gastouder"}
 
 
 def create_demo_data(session: Session, course: Course) -> list[DemoAccount]:
@@ -39,7 +49,7 @@ def create_demo_data(session: Session, course: Course) -> list[DemoAccount]:
         if accounts.find_user_by_email(session, account.email):
             continue
         user = accounts.register_user(session, name=account.name, email=account.email, password=DEMO_PASSWORD,
-                                      is_admin=account.role == "beheerder")
+                                      is_admin=account.role == "beheerder", setting=DEMO_SETTINGS.get(account.email))
         if account.email == "anouk@voorbeeld.nl":
             first = course.modules[0]
             for lesson in first.lessons[: max(1, len(first.lessons) // 2)]:
@@ -47,7 +57,10 @@ def create_demo_data(session: Session, course: Course) -> list[DemoAccount]:
         created.append(account)
     if created:
         _demo_team(session)
-        _demo_hand_in(session, course)
+        _demo_bso(session)
+        _demo_gastouders(session)
+        _demo_hand_in(session, course, "anouk@voorbeeld.nl")
+        _demo_hand_in(session, course, "gastouder@voorbeeld.nl")
         _practice_attempts(session, course)
     return created
 
@@ -102,11 +115,35 @@ def _demo_team(session: Session) -> None:
     teams.appoint_coach(session, None, team, accounts.find_user_by_email(session, "coach@voorbeeld.nl"))
 
 
-def _demo_hand_in(session: Session, course: Course) -> None:
-    """Anouk handed in module 1's assignment; it waits for the demo coach."""
+def _demo_bso(session: Session) -> None:
+    """A bso team of the same organisation: Daan works there, Fatima coaches it too."""
+    organisation = teams.find_organisation(session, DEMO_ORGANISATION)
+    daan = accounts.find_user_by_email(session, "bso@voorbeeld.nl")
+    if organisation is None or daan is None or any(t.name == DEMO_BSO_TEAM for t in organisation.teams):
+        return
+    team = teams.create_team(session, None, organisation, DEMO_BSO_TEAM)
+    teams.appoint_manager(session, None, team, accounts.find_user_by_email(session, "leiding@voorbeeld.nl"))
+    teams.join(session, team, daan)
+    teams.appoint_coach(session, None, team, accounts.find_user_by_email(session, "coach@voorbeeld.nl"))
+
+
+def _demo_gastouders(session: Session) -> None:
+    """A gastouderbureau: Ingrid, its bemiddelingsmedewerker, manages and coaches its gastouders; Samira is one."""
+    if session.scalar(select(Organisation.id).where(Organisation.name == DEMO_BUREAU)):
+        return
+    bureau = teams.create_organisation(session, None, DEMO_BUREAU, kind="gastouderbureau")
+    team = teams.create_team(session, None, bureau, DEMO_BUREAU_TEAM)
+    ingrid = accounts.find_user_by_email(session, "bemiddeling@voorbeeld.nl")
+    teams.appoint_manager(session, None, team, ingrid)
+    teams.appoint_coach(session, None, team, ingrid)  # a gastouderbureau's coach: bemiddelingsmedewerker
+    teams.join(session, team, accounts.find_user_by_email(session, "gastouder@voorbeeld.nl"))
+
+
+def _demo_hand_in(session: Session, course: Course, email: str) -> None:
+    """This learner handed in module 1's assignment (their setting's variant); it waits for their coach."""
     from course import practice
     module = course.modules[0]
-    anouk = accounts.find_user_by_email(session, "anouk@voorbeeld.nl")
+    anouk = accounts.find_user_by_email(session, email)
     if module.assignment is None or anouk is None or practice.submissions_of(session, anouk, module):
         return
     answers = {f.id: "Kind A viel bij het buitenspelen en keek om zich heen. Ik ging naast kind A zitten en "

@@ -539,3 +539,8 @@ def browser_login(page, check, base: str, email: str, password: str = PASSWORD) 
     with page.expect_navigation():
         page.get_by_role("button", name="Inloggen").click()
     check.check()
+
+
+def all_criteria_met(module) -> dict:
+    """A review's marks with every rubric criterion of the module's assignment voldoende (to sign off)."""
+    return {c.id: {"ok": True, "note": ""} for c in module.assignment.criteria}

@@ -42,11 +42,19 @@ def hand_in(app, user_id, answers=ANSWERS):
     return submission_id
 
 
-def review(app, coach_id, submission_id, sign_off, feedback="Mooi beschreven, in feiten."):
+CRITERIA = ("feiten", "signaal", "voornemen")
+ALL_MET = {c: {"ok": True, "note": ""} for c in CRITERIA}
+ONE_NOT_YET = {**ALL_MET, "signaal": {"ok": False, "note": "Welk signaal gaf het kind?"}}
+# The review form's fields: every criterion voldoende.
+MARKED = {f"oordeel-{c}": "voldoende" for c in CRITERIA}
+
+
+def review(app, coach_id, submission_id, sign_off, feedback="Mooi beschreven, in feiten.", marks=None):
     with app.app_context():
         module = app.extensions["course"].module(MODULE)
         issued = practice.review(db.session, db.session.get(User, coach_id), module, submission_id, sign_off=sign_off,
-                                 feedback=feedback, issuer="Test")
+                                 feedback=feedback, issuer="Test",
+                                 marks=marks or (ALL_MET if sign_off else ONE_NOT_YET))
         code = issued.code if issued else None
         db.session.remove()
     return code
@@ -86,6 +94,7 @@ def test_hand_in_form_repeats_the_privacy_reminder_and_refuses_empty_and_long(cl
     url = f"/cursus/{MODULE}/praktijkopdracht"
     html = client.get(url).get_data(as_text=True)
     assert html.count("Geen namen of andere herkenbare gegevens van kinderen") == 2  # once per text field
+    assert html.count("geen groepsnaam, diagnose of geboortedatum") == 2
     assert "kind A" in html
     empty = post_form(client, url, {"momenten": "  ", "leerpunt": "iets"})
     assert empty.status_code == 422 and "Vul dit antwoord in" in empty.get_data(as_text=True)
@@ -139,7 +148,7 @@ def test_two_coaches_signing_off_at_the_same_moment_sign_off_once(app, setup, ma
 
     def sign_off(client, email, token):
         response = client.post(f"/coach/inleveringen/{submission}", data={
-            "csrf_token": token, "feedback": f"Feedback van {email}", "sign_off": "Aftekenen"})
+            "csrf_token": token, "feedback": f"Feedback van {email}", "sign_off": "Aftekenen", **MARKED})
         return email, response.status_code, response.get_data(as_text=True)
 
     results = at_once(app, lambda: next(forms), sign_off)
@@ -279,7 +288,7 @@ def test_coach_removed_mid_review_keeps_the_feedback_text(client, auth, app, set
     with app.app_context():
         teams.revoke_coach(db.session, None, db.session.get(Team, setup["team_a"]), db.session.get(User, setup["coach"]))
     response = client.post(f"/coach/inleveringen/{submission}", data={
-        "csrf_token": csrf_token(page), "feedback": "Mijn lange feedback", "sign_off": "Aftekenen"})
+        "csrf_token": csrf_token(page), "feedback": "Mijn lange feedback", "sign_off": "Aftekenen", **MARKED})
     assert response.status_code == 403 and "Mijn lange feedback" in response.get_data(as_text=True)
     assert ANSWERS["momenten"] not in response.get_data(as_text=True)
     with app.app_context():
@@ -427,7 +436,8 @@ def test_learner_who_leaves_the_team_while_waiting(client, auth, app, setup):
     auth.logout()
     auth.login("leerling@voorbeeld.nl")
     html = client.get(f"/cursus/{MODULE}/praktijkopdracht").get_data(as_text=True)
-    assert "wacht op je coach" in html and "voor jezelf gemaakt" in html
+    assert "wacht op je coach" in html and "Vraag je leidinggevende of gastouderbureau om een uitnodiging" in html
+    assert 'name="code-code"' in html  # the code field is offered right there
 
 
 def test_every_real_module_has_an_assignment_with_a_privacy_box():

@@ -31,6 +31,7 @@ EXPECTED = {
     "account.visibility": ("/account/leidinggevende", (R, OK, OK, OK)),
     "account.export": ("/account/mijn-gegevens.json", (R, OK, OK, OK)),
     "account.delete": ("/account/verwijderen", (R, OK, OK, OK)),
+    "account.join_by_code": ("/account/code", (NA, NA, NA, NA)),
     "learn.overview": ("/cursus/", (R, OK, OK, OK)),
     "learn.resume": ("/cursus/verder", (R, R, R, R)),
     "learn.module": ("/cursus/eerste-module/", (R, OK, OK, OK)),
@@ -81,6 +82,7 @@ EXPECTED = {
     # no coach: hand-ins are between learner and coach.
     "coach.overview": ("/coach/", (R, NF, OK, NF)),
     "coach.review": ("/coach/inleveringen/{submission}", (R, NF, NF, NF)),
+    "coach.observe": ("/coach/cursisten/{learner}/eerste-module/observatie", (R, NF, NF, NF)),
     "coach.coaches": ("/teams/{team}/coaches", (R, NF, NF, OK)),
     "coach.revoke": ("/teams/{team}/coaches/{coach_a}/intrekken", (R, NF, NF, OK)),
     "admin.organisations": ("/beheer/", (R, NF, NF, OK)),

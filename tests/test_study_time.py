@@ -13,7 +13,7 @@ from course.catalog import ContentError, load_catalog
 from course.certificates import CertificateData, render_pdf
 from course.extensions import db
 from course.models import Certificate, Organisation, Team, User
-from conftest import FIXTURES, complete_module, only_certificate
+from conftest import FIXTURES, complete_module, only_certificate, all_criteria_met
 
 # The fixture course: module 1 has 40 min of lessons and quiz (0,75 h) and a 60-minute assignment;
 # module 2 has 35 min (0,5 h) and no assignment.
@@ -129,7 +129,7 @@ def signed_off(app, make_user, make_team):
         submission = practice.hand_in(db.session, db.session.get(User, learner), module,
                                       {"momenten": "Kind A viel.", "leerpunt": "Eerder door de knieën."})
         code = practice.review(db.session, db.session.get(User, coach), module, submission.id, sign_off=True,
-                               feedback="Goed.", issuer="Test").code
+                               feedback="Goed.", issuer="Test", marks=all_criteria_met(module)).code
         db.session.remove()
     return {"team": team_id, "learner": learner, "code": code}
 

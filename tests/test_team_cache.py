@@ -15,7 +15,7 @@ from course.extensions import db
 from course.models import (Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt, Team, TeamMembership, User)
 from course.text import utcnow
 from course.progress import mark_lesson_done
-from conftest import complete_module, only_certificate, read_all_lessons
+from conftest import complete_module, only_certificate, read_all_lessons, all_criteria_met
 
 MODULE = "eerste-module"
 WATCHED = ["lesson_progress", "module_completions", "quiz_attempts", "certificates", "practice_submissions",
@@ -125,7 +125,7 @@ def test_a_review_by_a_coach_shows(client, app, team, make_user):
     with app.app_context():
         submission_id = db.session.scalar(select(PracticeSubmission.id))
         practice.review(db.session, db.session.get(User, coach), module, submission_id, sign_off=True,
-                        feedback="Goed gezien.", issuer="Test")
+                        feedback="Goed gezien.", issuer="Test", marks=all_criteria_met(module))
         db.session.remove()
     assert "Praktijk: afgetekend" in row_of(view(client, app, team["team"]), "Anna Aarts")
 

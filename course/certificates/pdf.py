@@ -183,10 +183,11 @@ def render_pdf(data: CertificateData, base_url: str) -> bytes:
 
 
 def _goals_page(c: canvas.Canvas, data: CertificateData, width: float, height: float, regular: str, bold: str) -> None:
-    """A second page: what the holder can do after this module (its learning goals)."""
+    """A second page: what the holder can do after this module (its learning goals); on a praktijkverklaring
+    the rubric criteria the coach marked voldoende (none on those signed off before the rubric)."""
     c.setFillColorRGB(0.043, 0.369, 0.388)
     c.setFont(bold, 22)
-    c.drawString(70, height - 90, "Wat de houder van dit certificaat kan")
+    c.drawString(70, height - 90, "Beoordeeld als voldoende" if data.signer else "Wat de houder van dit certificaat kan")
     c.setFillColorRGB(0.11, 0.16, 0.19)
     c.setFont(regular, 12)
     c.drawString(70, height - 115, f"{data.title} · {data.name} · verificatiecode {data.code}")

@@ -89,18 +89,20 @@ def appoint(team_id: int, email: str):
 @org.command("appoint-coach")
 @click.argument("team_id", type=int)
 @click.argument("email")
-@click.option("--role", default=teams.COACH_ROLES[0], show_default=True,
-              help=f"De rol die op de praktijkverklaring staat: {', '.join(teams.COACH_ROLES)}.")
-def appoint_coach(team_id: int, email: str, role: str):
+@click.option("--role", default=None,
+              help=f"De rol die op de praktijkverklaring staat: {', '.join(teams.COACH_ROLES)}. Standaard: "
+                   "pedagogisch coach; bij een gastouderbureau bemiddelingsmedewerker.")
+def appoint_coach(team_id: int, email: str, role: str | None):
     """Benoem het account met EMAIL tot coach van team TEAM_ID (tekent praktijkopdrachten af)."""
     known = {r.lower(): r for r in teams.COACH_ROLES}
-    role = known.get(role.strip().lower(), "")
-    if not role:
+    chosen = known.get(role.strip().lower(), "") if role is not None else None
+    if chosen == "":
         raise click.ClickException(f"Onbekende rol. Kies uit: {', '.join(teams.COACH_ROLES)}.")
     team = db.session.get(Team, team_id)
     user = accounts.find_user_by_email(db.session, email)
     if team is None or user is None:
         raise click.ClickException("Team of account niet gevonden.")
+    role = chosen or teams.default_coach_role(team)
     added = teams.appoint_coach(db.session, None, team, user, role)
     click.echo(f"{user.name} is coach ({role.lower()}) van {team.name}." if added else
                f"{user.name} was al coach ({role.lower()}) van {team.name}.")

@@ -2,15 +2,37 @@
 
 The database holds learner state only; course content lives in the catalog and rows refer to it by slug.
 """
-from course.models.learning import (Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt,
-                                    QuizItemResult, Reflection, User, new_session_token)
+from course.models.learning import (Certificate, CoachObservation, LessonProgress, ModuleCompletion, PracticePlan,
+                                    PracticeSubmission, QuizAttempt, QuizItemResult, Reflection, User,
+                                    new_session_token)
 from course.models.organisations import (ORGANISATION_KINDS, Location, Organisation, Team, TeamCoach, TeamManager,
                                          TeamMembership)
 from course.models.credentials import ExternalAchievement, OpenBadge
 from course.models.records import AuditEvent, CertificatePdf, MailPreference, SentMail
 
 __all__ = [
-    "AuditEvent", "Certificate", "CertificatePdf", "ExternalAchievement", "LessonProgress", "Location", "MailPreference", "ModuleCompletion",
-    "ORGANISATION_KINDS", "OpenBadge", "Organisation", "PracticeSubmission", "QuizAttempt", "QuizItemResult", "Reflection",
-    "SentMail", "Team", "TeamCoach", "TeamManager", "TeamMembership", "User", "new_session_token",
+    "AuditEvent",
+    "Certificate",
+    "CertificatePdf",
+    "CoachObservation",
+    "ExternalAchievement",
+    "LessonProgress",
+    "Location",
+    "MailPreference",
+    "ModuleCompletion",
+    "ORGANISATION_KINDS",
+    "OpenBadge",
+    "Organisation",
+    "PracticePlan",
+    "PracticeSubmission",
+    "QuizAttempt",
+    "QuizItemResult",
+    "Reflection",
+    "SentMail",
+    "Team",
+    "TeamCoach",
+    "TeamManager",
+    "TeamMembership",
+    "User",
+    "new_session_token",
 ]

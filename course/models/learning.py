@@ -4,7 +4,7 @@ Course content lives in the catalog; rows refer to it by slug."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, exists, text
@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     # Counted up by database triggers whenever what a team table shows of them changes (course/teams/cache.py).
     progress_version: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True)
+    # Where the learner works (course/workplace.py: kdv-baby, kdv-peuter, bso, gastouder); None until chosen.
+    setting: Mapped[str | None] = mapped_column(String(20), default=None)
 
     progress: Mapped[list["LessonProgress"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -223,6 +225,43 @@ class PracticeSubmission(db.Model):
     feedback: Mapped[str] = mapped_column(Text, default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
     purged_at: Mapped[datetime | None] = mapped_column(default=None)  # texts deleted after the retention period
+    # The learner's setting when handing in (which variant of the assignment); None on older hand-ins.
+    setting: Mapped[str | None] = mapped_column(String(20), default=None)
+    # The coach's judgement per rubric criterion: {criterion id: {"ok": bool, "note": str}}; None on older reviews.
+    marks: Mapped[dict | None] = mapped_column(JSON, default=None)
+
+
+class PracticePlan(db.Model):
+    """The first part of a two-part assignment (a plan), saved before the learner carries it out.
+
+    Handing in the second part copies the plan into the hand-in and deletes this row.
+    """
+
+    __tablename__ = "practice_plans"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", name="uq_practice_plans_user_module"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CoachObservation(db.Model):
+    """What a coach saw of a learner on the floor for one module's assignment: evidence beside the hand-in."""
+
+    __tablename__ = "coach_observations"
+    __table_args__ = (Index("ix_coach_observations_learner_module", "learner_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    coach_name: Mapped[str] = mapped_column(String(120), default="")
+    observed_on: Mapped[date] = mapped_column()
+    situation: Mapped[str] = mapped_column(Text, default="")
+    criteria: Mapped[list] = mapped_column(JSON, default=list)  # ids of the rubric criteria seen
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # Whether a user manages at least one team: the menu needs it on every page, so the login query

@@ -45,6 +45,8 @@ class Team(db.Model):
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), default=None)
     invite_token: Mapped[str] = mapped_column(String(64), unique=True)
     invite_expires_at: Mapped[datetime] = mapped_column()
+    # A short code for the same invitation, typed on the account page (a gastouder without the link); renewed with it.
+    join_code: Mapped[str | None] = mapped_column(String(12), unique=True, index=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Counted up by a database trigger whenever someone joins or leaves (course/teams/cache.py).
     members_version: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -112,7 +112,9 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
     off, done = _switched_off(session), _done_keys(session)
     teams = list(session.scalars(select(Team)))
     memberships = session.execute(select(TeamMembership.team_id, TeamMembership.user_id, TeamMembership.joined_at)).all()
-    users = {uid: (email, name) for uid, email, name in session.execute(select(User.id, User.email, User.name))}
+    users, settings = {}, {}
+    for uid, email, name, setting in session.execute(select(User.id, User.email, User.name, User.setting)):
+        users[uid], settings[uid] = (email, name), setting  # the setting: which practice variant the mail names
     active = last_activity(session, select(User.id).scalar_subquery())
     # Lesson by lesson: the mails link to each learner's next step.
     progress = progress_for(session, course, select(User.id).scalar_subquery(), lessons=True)
@@ -144,7 +146,8 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
         names = sorted(dates[target], key=str.lower)
         planned.append(Planned(user_id, *users[user_id], TARGET, key, {
             "team": dutch_list(names), "teams": len(names), "target_date": target, "offset": offset,
-            "days_left": (target - today).days, "percent": mine.percent, "step": mine.next_step()}))
+            "days_left": (target - today).days, "percent": mine.percent, "step": mine.next_step(),
+            "setting": settings[user_id]}))
 
     planned += _digests(session, course, now, teams, members, users, progress, active, off, done)
 
@@ -157,7 +160,7 @@ def plan(session: Session, course: Course, now: datetime) -> list[Planned]:
         key = local_date(at).isoformat()  # one mail per standstill: after coming back, a new one may follow
         if (user_id, RESUME, key) not in done:
             planned.append(Planned(user_id, *users[user_id], RESUME, key,
-                                   {"percent": mine.percent, "step": mine.next_step()}))
+                                   {"percent": mine.percent, "step": mine.next_step(), "setting": settings[user_id]}))
     return planned
 
 

@@ -6,15 +6,25 @@ document.querySelectorAll("form[data-autosave]").forEach(function (form) {
   var token = form.querySelector("input[name=csrf_token]").value;
   var timer = null;
   var last = box.value;
+  // The privacy check: text that looks like a name, date of birth, BSN or phone number is not saved
+  // until the learner edits it or chooses "Toch opslaan".
+  var anyway = document.createElement("button");
+  anyway.type = "button";
+  anyway.className = "button button-secondary";
+  anyway.textContent = "Toch opslaan";
+  anyway.hidden = true;
+  status.insertAdjacentElement("afterend", anyway);
+  anyway.addEventListener("click", function () { save(true); });
 
-  function save() {
+  function save(confirmed) {
     var text = box.value;
-    if (text === last) return;
+    if (text === last && confirmed !== true) return;
     status.textContent = "Bezig met opslaan…";
+    anyway.hidden = true;
     fetch(form.action, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": token},
-      body: JSON.stringify({text: text})
+      body: JSON.stringify(confirmed === true ? {text: text, privacy: "toch"} : {text: text})
     }).then(function (response) {
       return response.json().catch(function () { return {ok: false}; }).then(function (data) {
         if (response.ok && data.ok) {
@@ -22,6 +32,7 @@ document.querySelectorAll("form[data-autosave]").forEach(function (form) {
           status.textContent = "Opgeslagen.";
         } else {
           status.textContent = data.message || "Niet opgeslagen. Klik op ‘Reflectie opslaan’.";
+          anyway.hidden = !data.privacy;
         }
       });
     }).catch(function () {

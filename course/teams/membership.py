@@ -13,11 +13,12 @@ from course.models import Team, TeamMembership, User
 from course.text import utcnow
 
 
-from course.teams.setup import INVITE_DAYS, new_invite_token
+from course.teams.setup import CODE_ALPHABET, CODE_LENGTH, INVITE_DAYS, new_invite_token, new_join_code
 
 def renew_invitation(session: Session, actor: User, team: Team) -> None:
     """Replace the invitation link; the old one stops working at once."""
     team.invite_token = new_invite_token()
+    team.join_code = new_join_code(session)
     team.invite_expires_at = utcnow() + timedelta(days=INVITE_DAYS)
     record_audit(session, actor, "uitnodiging vernieuwd", team=team)
     session.commit()
@@ -34,6 +35,28 @@ def team_for_invitation(session: Session, token: str) -> Team:
                                 "gemaakt, of de link klopt niet. Vraag je leidinggevende om de nieuwe link.")
     if team.invite_expires_at < utcnow():
         raise InvitationProblem("Deze uitnodigingslink is verlopen. Vraag je leidinggevende om een nieuwe link.")
+    return team
+
+
+def normalise_code(code: str) -> str:
+    """A typed code as stored: capitals, without spaces or dashes (people copy 'ABCD-EFGH' or 'abcd efgh')."""
+    return "".join(ch for ch in (code or "").upper() if ch not in " -\t")
+
+
+def team_for_code(session: Session, code: str) -> Team:
+    """The team with this short invitation code; InvitationProblem (in Dutch) if it cannot be used."""
+    code = normalise_code(code)
+    if not code:
+        raise InvitationProblem("Vul de code in die je van je leidinggevende of gastouderbureau hebt gekregen.")
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        raise InvitationProblem(f"Een code heeft {CODE_LENGTH} letters en cijfers, zoals ABCD2345. Kijk nog eens "
+                                "goed: een 0 (nul) en een 1 (één) komen in een code niet voor.")
+    team = session.scalar(select(Team).where(Team.join_code == code))
+    if team is None:
+        raise InvitationProblem("Deze code kennen we niet. Misschien is er een nieuwe code gemaakt. Vraag je "
+                                "leidinggevende of gastouderbureau om de nieuwe code.")
+    if team.invite_expires_at < utcnow():
+        raise InvitationProblem("Deze code is verlopen. Vraag je leidinggevende of gastouderbureau om een nieuwe.")
     return team
 
 

@@ -36,6 +36,19 @@ def new_invite_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+# No 0/O, 1/I/L: a short code is read aloud or copied from paper (the same letters as the migration uses).
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_join_code(session: Session) -> str:
+    """A short code for a team's invitation that no other team has (32^8: not guessable in the rate limit)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if session.scalar(select(Team.id).where(Team.join_code == code)) is None:
+            return code
+
+
 def create_team(session: Session, actor: User | None, organisation: Organisation, name: str) -> Team:
     """Create a team with a fresh invitation link; raise AlreadyExists on a duplicate name."""
     name = clean_name(name, group=True)
@@ -43,7 +56,7 @@ def create_team(session: Session, actor: User | None, organisation: Organisation
                                             func.lower(Team.name) == name.lower())):
         raise AlreadyExists(f"{organisation.name} heeft al een team met de naam ‘{name}’.")
     team = Team(organisation_id=organisation.id, name=name, invite_token=new_invite_token(),
-                invite_expires_at=utcnow() + timedelta(days=INVITE_DAYS))
+                join_code=new_join_code(session), invite_expires_at=utcnow() + timedelta(days=INVITE_DAYS))
     session.add(team)
     session.flush()
     record_audit(session, actor, "team aangemaakt", team=team, detail=f"{organisation.name} / {name}")
@@ -99,8 +112,17 @@ COACH_ROLES = ("Pedagogisch coach", "Pedagogisch beleidsmedewerker", "Bemiddelin
                "Leidinggevende")
 
 
-def appoint_coach(session: Session, actor: User | None, team: Team, user: User, role: str = COACH_ROLES[0]) -> bool:
+BEMIDDELING = COACH_ROLES[2]
+
+
+def default_coach_role(team: Team) -> str:
+    """A gastouderbureau's coaches are its bemiddelingsmedewerkers; elsewhere a pedagogisch coach."""
+    return BEMIDDELING if team.organisation.kind == "gastouderbureau" else COACH_ROLES[0]
+
+
+def appoint_coach(session: Session, actor: User | None, team: Team, user: User, role: str | None = None) -> bool:
     """Make user a coach of team (or change their role); False if they already were, with this role."""
+    role = role or default_coach_role(team)
     row = session.scalar(select(TeamCoach).where(TeamCoach.team_id == team.id, TeamCoach.user_id == user.id))
     if row is not None and row.role == role:
         return False

@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import undefer
 
+from course import workplace
 from course.errors import NotFound
 from course.extensions import db, login_manager
 from course.models import User
@@ -137,6 +138,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(dutch_datetime, "nl_datetime")
 
     app.add_template_filter(dutch_hours, "dutch_hours")
+    app.add_template_filter(workplace.label, "setting_label")
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):

@@ -5,12 +5,13 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
-from wtforms import (BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, PasswordField, RadioField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from course import text
+from course import text, workplace
 from course.accounts import password_problem
 from course.models import ORGANISATION_KINDS
 from course.teams.locations import InvalidLrk, clean_lrk
@@ -126,10 +127,20 @@ class StrongPasswordMixin:
             raise ValidationError(problem)
 
 
+SETTING_DESCRIPTION = "Je praktijkopdrachten passen zich hieraan aan. Je kunt dit later wijzigen op je accountpagina."
+
+
+def _setting_choices(optional: bool) -> list[SelectChoice]:
+    first = [SelectChoice("", "Dat kies ik later")] if optional else []
+    return first + [SelectChoice(value, label) for value, label in workplace.SETTINGS.items()]
+
+
 class RegisterForm(StrongPasswordMixin, Form):
     name = _name_field()
     email = _email_field()
     password, confirm = _new_password_fields()
+    setting = SelectField("Waar werk je?", choices=_setting_choices(True), description=SETTING_DESCRIPTION,
+                          validate_choice=False)
     submit = SubmitField("Account aanmaken")
 
 
@@ -138,6 +149,25 @@ class LoginForm(Form):
     password = PasswordField("Wachtwoord", validators=[_required("je wachtwoord"), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
     submit = SubmitField("Inloggen")
+
+
+class SettingForm(Form):
+    setting = SelectField("Waar werk je?", choices=_setting_choices(False), description=SETTING_DESCRIPTION,
+                          validate_choice=False)
+    submit = SubmitField("Opslaan")
+
+    def validate_setting(self, field) -> None:
+        if field.data not in workplace.SETTINGS:
+            raise ValidationError("Kies waar je werkt: een van de vier mogelijkheden in de lijst.")
+
+
+class JoinCodeForm(Form):
+    code = StringField("Code van je team of gastouderbureau", filters=[_text_filter],
+                       validators=[_required("de code"), Length(max=20, message="Een code heeft 8 tekens.")],
+                       description="8 letters en cijfers, bijvoorbeeld ABCD2345. Je krijgt hem van je "
+                                   "leidinggevende of je bemiddelingsmedewerker.",
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+    submit = SubmitField("Word lid")
 
 
 class NameForm(Form):
@@ -254,7 +284,8 @@ class MailSettingsForm(Form):
     submit = SubmitField("Opslaan")
 
 
-PRIVACY_HINT = "Geen namen of andere herkenbare gegevens van kinderen of ouders: schrijf bijvoorbeeld ‘kind A’."
+PRIVACY_HINT = ("Geen namen of andere herkenbare gegevens van kinderen of ouders: schrijf initialen of een "
+                "verzonnen naam (‘kind A’) en een leeftijd, geen groepsnaam, diagnose of geboortedatum.")
 
 
 class ReflectionForm(Form):
@@ -265,35 +296,66 @@ class ReflectionForm(Form):
     submit = SubmitField("Reflectie opslaan")
 
 
-def hand_in_form(assignment, reflections: list[tuple[str, str]], **kwargs) -> Form:
-    """The hand-in form of one assignment: a text field per question, each with the privacy reminder.
+def hand_in_form(fields, reflections: list[tuple[str, str]] | None, submit: str = "Inleveren", **kwargs) -> Form:
+    """The hand-in form of one assignment: a text field per question (as the learner's setting reads them),
+    each with the privacy reminder.
 
     `reflections` are (lesson slug, lesson title) of the learner's own reflections in this module: one
-    may be attached, and only then does the coach see it.
+    may be attached, and only then does the coach see it (None: no such choice, as on the plan of part 1).
     """
     class HandInForm(Form):
         pass
-    for item in assignment.fields:
+    for item in fields:
         setattr(HandInForm, item.id, TextAreaField(
             item.label, description=f"{item.hint} {PRIVACY_HINT}".strip(),
             validators=[_required("dit antwoord"),
                         Length(max=3000, message="Dit antwoord mag hoogstens 3000 tekens lang zijn.")],
             render_kw={"maxlength": 3000, "rows": 6}))
-    HandInForm.reflectie = SelectField(
-        "Een reflectie meesturen (mag, hoeft niet)",
-        choices=[SelectChoice(value, label) for value, label in [("", "Geen reflectie meesturen")] + reflections],
-        description="Alleen als je er een kiest, leest je coach die reflectie mee.", validate_choice=False)
-    HandInForm.submit = SubmitField("Inleveren")
+    if reflections is not None:
+        HandInForm.reflectie = SelectField(
+            "Een reflectie meesturen (mag, hoeft niet)",
+            choices=[SelectChoice(value, label) for value, label in [("", "Geen reflectie meesturen")] + reflections],
+            description="Alleen als je er een kiest, leest je coach die reflectie mee.", validate_choice=False)
+    HandInForm.submit = SubmitField(submit)
     return HandInForm(**kwargs)
 
 
-class ReviewForm(Form):
-    feedback = TextAreaField("Je feedback voor de cursist", validators=[
-        _required("je feedback"), Length(max=3000, message="Je feedback mag hoogstens 3000 tekens lang zijn.")],
-        description="De cursist leest dit. Ook hier: geen namen van kinderen of ouders.",
-        render_kw={"maxlength": 3000, "rows": 6})
-    sign_off = SubmitField("Aftekenen")
-    revise = SubmitField("Vraag om herziening")
+MARK_CHOICES = [SelectChoice("voldoende", "Voldoende"), SelectChoice("nog-niet", "Nog niet")]
+
+
+def review_form(criteria, **kwargs) -> Form:
+    """The coach's review: per criterion voldoende / nog niet with a line of feedback, then the overall feedback."""
+    class ReviewForm(Form):
+        feedback = TextAreaField("Je feedback voor de cursist", validators=[
+            _required("je feedback"), Length(max=3000, message="Je feedback mag hoogstens 3000 tekens lang zijn.")],
+            description="De cursist leest dit. Ook hier: geen namen van kinderen of ouders.",
+            render_kw={"maxlength": 3000, "rows": 6})
+        sign_off = SubmitField("Aftekenen")
+        revise = SubmitField("Vraag om herziening")
+    for c in criteria:
+        setattr(ReviewForm, f"oordeel-{c.id}", RadioField(
+            c.text, choices=MARK_CHOICES, validators=[DataRequired(message="Kies ‘voldoende’ of ‘nog niet’.")]))
+        setattr(ReviewForm, f"toelichting-{c.id}", StringField(
+            "Eén regel feedback (mag, hoeft niet)", filters=[_text_filter],
+            validators=[Length(max=500, message="Hoogstens 500 tekens.")], render_kw={"maxlength": 500}))
+    return ReviewForm(**kwargs)
+
+
+def marks_of(form, criteria) -> dict:
+    return {c.id: {"ok": form[f"oordeel-{c.id}"].data == "voldoende", "note": form[f"toelichting-{c.id}"].data or ""}
+            for c in criteria if form[f"oordeel-{c.id}"].data in ("voldoende", "nog-niet")}
+
+
+class ObservationForm(Form):
+    observed_on = DateField("Datum", format=["%Y-%m-%d", "%d-%m-%Y"], validators=[_required("de datum")],
+                            description="De dag waarop je het zag.")
+    situation = TextAreaField("Situatie", filters=[_text_filter], validators=[
+        _required("de situatie"), Length(max=1000, message="Hoogstens 1000 tekens.")],
+        description="Wat gebeurde er, kort en in feiten? Een kind heet ‘kind A’.", render_kw={"rows": 4, "maxlength": 1000})
+    criteria = SelectMultipleField("Wat je zag", validate_choice=False, widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput(),
+                                   description="Vink de criteria aan die je in deze situatie zag.")
+    submit = SubmitField("Observatie bewaren")
 
 
 class CoachForm(Form):

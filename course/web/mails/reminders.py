@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from flask import Flask
 
+from course import workplace
 from course.mail import Batch, RawMail, compose_raw
 from course.reminders import DIGEST, RESUME, TARGET, Planned
 from course.reminders.deliver import make_opt_out_token
@@ -63,6 +64,12 @@ class _Renderer:
             context["next_url"] = self.url(endpoint, tuple(sorted(values.items())))
             context["next_title"] = (step.lesson.title if step and step.lesson else
                                      f"de quiz van module {step.module.number}" if step else "het cursusoverzicht")
+            setting = mail.data.get("setting")
+            context["setting_line"] = (
+                f"Je praktijkopdrachten passen bij je werk: {workplace.label(setting).lower()}." if setting else
+                "Vertel op je accountpagina waar je werkt (kinderdagverblijf, bso of gastouder). Dan passen je "
+                "praktijkopdrachten bij je werk.")
+            context["account_url"] = self.url("account.settings")
         else:
             context["team_urls"] = {s["team_id"]: self.url("manage.team", (("team_id", s["team_id"]),))
                                     for s in mail.data["sections"]}

@@ -1,12 +1,14 @@
 """The learner's own account: correct the name, change the password."""
 import json
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from course import accounts, teams
-from course.extensions import db
-from course.web.forms import DeleteAccountForm, NameForm, PasswordForm
+from course import accounts, teams, workplace
+from course.errors import InvitationProblem
+from course.extensions import db, limiter
+from course.web.forms import DeleteAccountForm, JoinCodeForm, NameForm, PasswordForm, SettingForm
+from course.web.policy import safe_next
 from course.web.helpers import attachment, get_course
 from course.web.helpers import start_session
 
@@ -18,7 +20,14 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def settings():
     name_form = NameForm(prefix="naam", data={"name": current_user.name})
     password_form = PasswordForm(prefix="ww", account=current_user)
+    setting_form = SettingForm(prefix="werk", data={"setting": current_user.setting or ""})
+    code_form = JoinCodeForm(prefix="code")
     if request.method == "POST":
+        if "werk-submit" in request.form and setting_form.validate_on_submit():
+            accounts.set_setting(db.session, current_user, setting_form.setting.data)
+            flash(f"Opgeslagen: {workplace.label(current_user.setting).lower()}. Je praktijkopdrachten passen zich "
+                  "hierop aan.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for(".settings"))
         if "naam-submit" in request.form and name_form.validate_on_submit():
             accounts.rename(db.session, current_user, name_form.name.data)
             flash("Je naam is aangepast.", "success")
@@ -31,8 +40,39 @@ def settings():
                 flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
                 return redirect(url_for(".settings"))
             password_form.current.errors.append("Je huidige wachtwoord klopt niet.")
-    status = 422 if name_form.errors or password_form.errors else 200
-    return render_template("account.html", name_form=name_form, password_form=password_form), status
+    status = 422 if name_form.errors or password_form.errors or setting_form.errors else 200
+    return render_template("account.html", name_form=name_form, password_form=password_form,
+                           setting_form=setting_form, code_form=code_form, **_team_context()), status
+
+
+def _team_context() -> dict:
+    return {"member_teams": teams.teams_of_member(db.session, current_user),
+            "has_coach": teams.has_coach(db.session, current_user)}
+
+
+@bp.post("/code")
+@login_required
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"])
+def join_by_code():
+    """Join a team (a gastouderbureau's gastouders, a location) with the short code instead of the link."""
+    form = JoinCodeForm(prefix="code")
+    next_url = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        try:
+            team = teams.team_for_code(db.session, form.code.data)
+        except InvitationProblem as problem:
+            form.code.errors.append(str(problem))
+        else:
+            if teams.join(db.session, team, current_user):
+                flash(f"Welkom bij {team.name} van {team.organisation.name}! Je coach ziet nu je ingeleverde "
+                      "praktijkopdrachten; je leidinggevende ziet je voortgang.", "success")
+            else:
+                flash(f"Je was al lid van {team.name}.", "info")
+            return redirect(next_url or url_for(".settings"))
+    return render_template("account.html", name_form=NameForm(prefix="naam", data={"name": current_user.name}),
+                           password_form=PasswordForm(prefix="ww", account=current_user),
+                           setting_form=SettingForm(prefix="werk", data={"setting": current_user.setting or ""}),
+                           code_form=form, **_team_context()), 422
 
 
 @bp.get("/leidinggevende")

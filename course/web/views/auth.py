@@ -28,7 +28,7 @@ def register():
     if form.validate_on_submit():
         try:
             user = accounts.register_user(db.session, name=form.name.data, email=form.email.data,
-                                          password=form.password.data)
+                                          password=form.password.data, setting=form.setting.data or None)
         except EmailTaken as error:
             form.email.errors.append(str(error))
         else:

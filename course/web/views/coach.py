@@ -1,13 +1,14 @@
 """Coaches: the hand-ins waiting for them, review and sign-off; appointing coaches (managers, administrators)."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from course import accounts, practice, teams
+from course import accounts, practice, teams, workplace
 from course.errors import NotFound, PracticeProblem
 from course.extensions import db
 from course.models import User
-from course.web.forms import ActionForm, CoachForm, ReviewForm
+from course.text import utcnow
+from course.web.forms import ActionForm, CoachForm, ObservationForm, marks_of, review_form
 from course.web.helpers import get_course, sign_badges
 from course.web.policy import managed_team_or_404
 
@@ -17,29 +18,46 @@ bp = Blueprint("coach", __name__)
 @bp.get("/coach/")
 @login_required
 def overview():
+    """Waiting hand-ins first (oldest first), then the reviewed ones (latest first); filter by team and module."""
     coached = teams.coached_teams(db.session, current_user)
     if not coached:
         abort(404)
-    return render_template("coach/overview.html", teams=coached, waiting=practice.waiting_for(db.session, current_user),
-                           course=get_course())
+    course = get_course()
+    team_id = request.args.get("team", type=int)
+    team_id = team_id if any(t.id == team_id for t in coached) else None
+    module_slug = request.args.get("module") or None
+    module_slug = module_slug if course.module(module_slug or "") else None
+    return render_template(
+        "coach/overview.html", teams=coached, course=course, team_id=team_id, module_slug=module_slug,
+        waiting=practice.waiting_for(db.session, current_user, team_id, module_slug),
+        reviewed=practice.reviewed_for(db.session, current_user, team_id, module_slug),
+        reviewed_shown=practice.REVIEWED_SHOWN, modules=[m for m in course.modules if m.assignment])
 
 
 @bp.route("/coach/inleveringen/<int:submission_id>", methods=["GET", "POST"])
 @login_required
 def review(submission_id: int):
-    form = ReviewForm()
     try:
         submission, learner, team, role = practice.for_coach(db.session, current_user, submission_id)
     except NotFound:
-        if form.is_submitted() and form.feedback.data:
+        if request.method == "POST" and request.form.get("feedback"):
             # Taken off the team (or the learner left) while writing: keep the coach's own text, show nothing else.
-            return render_template("coach/gone.html", feedback=form.feedback.data), 403
+            return render_template("coach/gone.html", feedback=request.form.get("feedback")), 403
         raise
     module = get_course().module(submission.module_slug) or abort(404)
+    criteria = module.assignment.criteria
+    observations = practice.observations_of(db.session, learner.id, module.slug)
+    seen = {cid: [o for o in observations if cid in o.criteria] for cid in (c.id for c in criteria)}
+    form = review_form(criteria)
+    if request.method == "GET":
+        for c in criteria:  # what the coach saw on the floor counts: start those as voldoende
+            if seen[c.id]:
+                form[f"oordeel-{c.id}"].data = "voldoende"
     if form.validate_on_submit():
         try:
             issued = practice.review(db.session, current_user, module, submission.id, sign_off=bool(form.sign_off.data),
-                                     feedback=form.feedback.data, issuer=current_app.config["ISSUER_NAME"])
+                                     feedback=form.feedback.data, marks=marks_of(form, criteria),
+                                     issuer=current_app.config["ISSUER_NAME"])
         except PracticeProblem as problem:
             form.form_errors.append(str(problem))
         else:
@@ -50,7 +68,38 @@ def review(submission_id: int):
             return redirect(url_for(".overview"))
     history = [s for s in practice.submissions_of(db.session, learner, module) if s.id != submission.id]
     return render_template("coach/review.html", submission=submission, learner=learner, team=team, module=module,
-                           form=form, history=history), 422 if form.errors or form.form_errors else 200
+                           form=form, history=history, criteria=criteria, seen=seen, observations=observations,
+                           setting_label=workplace.label(submission.setting) if submission.setting else None,
+                           ), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/coach/cursisten/<int:learner_id>/<module_slug>/observatie", methods=["GET", "POST"])
+@login_required
+def observe(learner_id: int, module_slug: str):
+    """The coach's own observation on the floor (a phone form): date, situation, criteria seen."""
+    module = get_course().module(module_slug)
+    found = teams.coach_of_member(db.session, current_user, learner_id) if learner_id != current_user.id else None
+    if module is None or module.assignment is None or found is None:
+        abort(404)
+    learner = db.session.get(User, learner_id)
+    form = ObservationForm()
+    form.criteria.choices = [SelectChoice(c.id, c.text) for c in module.assignment.criteria]
+    if request.method == "GET":
+        form.observed_on.data = utcnow().date()
+    if form.validate_on_submit():
+        try:
+            practice.observe(db.session, current_user, learner_id, module, form.observed_on.data, form.situation.data,
+                             form.criteria.data or [])
+        except PracticeProblem as problem:
+            form.form_errors.append(str(problem))
+        else:
+            flash(f"Je observatie van {learner.name} is bewaard. Hij telt als bewijs bij module {module.number}.",
+                  "success")
+            waiting = practice.waiting_for(db.session, current_user, module_slug=module.slug)
+            target = next((w.submission.id for w in waiting if w.learner.id == learner_id), None)
+            return redirect(url_for(".review", submission_id=target) if target else url_for(".overview"))
+    return render_template("coach/observe.html", form=form, learner=learner, module=module, team=found[0]), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/teams/<int:team_id>/coaches", methods=["GET", "POST"])
@@ -59,6 +108,8 @@ def coaches(team_id: int):
     team = managed_team_or_404(team_id)
     form = CoachForm()
     form.role.choices = [SelectChoice(role, role) for role in teams.COACH_ROLES]
+    if not form.is_submitted():
+        form.role.data = teams.default_coach_role(team)
     if form.validate_on_submit():
         user = accounts.find_user_by_email(db.session, form.email.data)
         if user is None:
