@@ -81,12 +81,13 @@ class Waiting:
 
 
 def waiting_for(session: Session, coach: User) -> list[Waiting]:
-    """Hand-ins waiting for review from members of the teams this user coaches, oldest first."""
+    """Hand-ins waiting for review from members of the teams this user coaches, oldest first; never their own."""
     rows = session.execute(
         select(PracticeSubmission, User, Team).join(User, User.id == PracticeSubmission.user_id)
         .join(TeamMembership, TeamMembership.user_id == User.id).join(Team, Team.id == TeamMembership.team_id)
         .join(TeamCoach, TeamCoach.team_id == Team.id)
-        .where(TeamCoach.user_id == coach.id, PracticeSubmission.status == WAITING)
+        .where(TeamCoach.user_id == coach.id, PracticeSubmission.status == WAITING,
+               PracticeSubmission.user_id != coach.id)
         .order_by(PracticeSubmission.submitted_at, PracticeSubmission.id))
     seen, result = set(), []
     for submission, learner, team in rows:
@@ -94,6 +95,13 @@ def waiting_for(session: Session, coach: User) -> list[Waiting]:
             seen.add(submission.id)
             result.append(Waiting(submission, learner, team))
     return result
+
+
+def own_waiting(session: Session, user: User) -> list[PracticeSubmission]:
+    """The user's own hand-ins waiting for a coach: shown to a coach-member as theirs, never as work to review."""
+    return list(session.scalars(select(PracticeSubmission).where(
+        PracticeSubmission.user_id == user.id, PracticeSubmission.status == WAITING)
+        .order_by(PracticeSubmission.submitted_at)))
 
 
 def coaches_of_learner(session: Session, learner: User) -> list[tuple[User, Team]]:

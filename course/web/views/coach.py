@@ -21,7 +21,7 @@ def overview():
     if not coached:
         abort(404)
     return render_template("coach/overview.html", teams=coached, waiting=practice.waiting_for(db.session, current_user),
-                           course=get_course())
+                           own=practice.own_waiting(db.session, current_user), course=get_course())
 
 
 @bp.route("/coach/inleveringen/<int:submission_id>", methods=["GET", "POST"])

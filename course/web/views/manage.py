@@ -56,7 +56,8 @@ def team(team_id: int):
                            status_choices=[(s.value, s.label.capitalize()) for s in Status],
                            not_started=Status.NOT_STARTED,
                            date_form=TargetDateForm(data={"target_date": team.target_date}),
-                           managers=teams.managers_of(db.session, team))
+                           managers=teams.managers_of(db.session, team),
+                           self_appointed=teams.self_appointments(db.session, team))
 
 
 @bp.post("/<int:team_id>/streefdatum")
