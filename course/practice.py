@@ -17,7 +17,7 @@ from course.audit import record as record_audit
 from course.catalog import Module
 from course.errors import NotFound, PracticeProblem
 from course.models import Certificate, PracticeSubmission, Team, TeamCoach, TeamMembership, User
-from course.text import utcnow
+from course.text import TEXT_PROBLEM, text_problem, utcnow
 from course.progress import REVISION, SIGNED, WAITING, PracticeState
 from course.teams.access import coach_of_member
 
@@ -53,6 +53,8 @@ def hand_in(session: Session, user: User, module: Module, answers: dict[str, str
         raise PracticeProblem(f"Vul alle vragen in voordat je inlevert. Nog leeg: {', '.join(empty)}.")
     if any(len(t) > MAX_FIELD_LENGTH for t in texts.values()):
         raise PracticeProblem(f"Een antwoord is te lang: hoogstens {MAX_FIELD_LENGTH} tekens per vraag.")
+    if any(text_problem(t) for t in [*texts.values(), reflection]):
+        raise PracticeProblem(TEXT_PROBLEM)
     if reflection.strip():
         texts["reflectie"] = reflection.strip()[:MAX_FIELD_LENGTH]
     state = PracticeState.of(s.status for s in submissions_of(session, user, module))
@@ -138,6 +140,8 @@ def review(session: Session, coach: User, module: Module, submission_id: int, *,
         raise PracticeProblem("Schrijf eerst je feedback voor de cursist.")
     if len(feedback) > MAX_FEEDBACK_LENGTH:
         raise PracticeProblem(f"Je feedback is te lang: hoogstens {MAX_FEEDBACK_LENGTH} tekens.")
+    if text_problem(feedback):
+        raise PracticeProblem(TEXT_PROBLEM)
     when = when or utcnow()
     status = SIGNED if sign_off else REVISION
     changed = session.execute(

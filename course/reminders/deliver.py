@@ -220,7 +220,8 @@ def read_opt_out_token(session: Session, secret_key: str, token: str, max_age: i
         raise InvalidOptOut("Deze afmeldlink is verlopen.")
     except (BadSignature, ValueError, TypeError):
         raise InvalidOptOut("Deze afmeldlink klopt niet.")
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    # A signed id is ours, but an old or odd one must still fit the id column (I1: 2**63 overflowed it).
+    user = session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
     if user is None or kind not in PREFERENCE:
         raise InvalidOptOut("Deze afmeldlink hoort niet (meer) bij een account.")
     return user, kind

@@ -101,7 +101,7 @@ def managers_of(session: Session, team: Team) -> list[User]:
 
 def find_organisation(session: Session, name_or_id: str) -> Organisation | None:
     """The organisation with this number, or with this name (compared case-insensitively)."""
-    if name_or_id.isdigit() and len(name_or_id) < 10:
+    if name_or_id.isascii() and name_or_id.isdigit() and len(name_or_id) < 10:
         return session.get(Organisation, int(name_or_id))
     return session.scalar(select(Organisation).where(func.lower(Organisation.name) == name_or_id.strip().lower()))
 

@@ -9,6 +9,7 @@ from course.extensions import db
 from course.web.forms import DeleteAccountForm, NameForm, PasswordForm
 from course.web.helpers import attachment, get_course
 from course.web.helpers import start_session
+from course.web import inputs
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -19,11 +20,11 @@ def settings():
     name_form = NameForm(prefix="naam", data={"name": current_user.name})
     password_form = PasswordForm(prefix="ww", account=current_user)
     if request.method == "POST":
-        if "naam-submit" in request.form and name_form.validate_on_submit():
+        if inputs.form_has("naam-submit") and name_form.validate_on_submit():
             accounts.rename(db.session, current_user, name_form.name.data)
             flash("Je naam is aangepast.", "success")
             return redirect(url_for(".settings"))
-        if "ww-submit" in request.form and password_form.validate_on_submit():
+        if inputs.form_has("ww-submit") and password_form.validate_on_submit():
             if accounts.check_password(current_user, password_form.current.data):
                 user = current_user._get_current_object()
                 accounts.set_password(db.session, user, password_form.password.data)

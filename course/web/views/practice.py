@@ -7,11 +7,12 @@ from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
 from course import practice, reflections, teams
-from course.errors import PracticeProblem, ReflectionTooLong
+from course.errors import PracticeProblem, ReflectionRefused
 from course.extensions import db
 from course.web.forms import ReflectionForm, hand_in_form
 from course.web.helpers import get_course, read_only
 from course.web.mails.practice import notify_coaches
+from course.web import inputs
 
 bp = Blueprint("practice", __name__)
 
@@ -26,18 +27,15 @@ def _lesson_or_404(module_slug: str, lesson_slug: str):
 def save_reflection(module_slug: str, lesson_slug: str):
     """Save as the learner types (JSON, CSRF token in X-CSRFToken) or from the form without JavaScript."""
     lesson = _lesson_or_404(module_slug, lesson_slug)
-    if request.is_json:
+    if inputs.is_json():
         try:  # no form here to check it: the token comes in the X-CSRFToken header
-            validate_csrf(request.headers.get("X-CSRFToken", ""))
+            validate_csrf(inputs.header("X-CSRFToken"))
         except ValidationError:
             return jsonify(ok=False, message="De pagina is verlopen. Laad de pagina opnieuw; kopieer eerst je tekst."), 400
-        data = request.get_json(silent=True)
-        text = data.get("text") if isinstance(data, dict) else None
-        if not isinstance(text, str):
-            return jsonify(ok=False, message="Je reflectie kon niet worden opgeslagen. Probeer het opnieuw."), 400
+        text = inputs.clean_text(inputs.json_body().get("text"), max_length=reflections.MAX_LENGTH * 2)
         try:
             reflections.save_reflection(db.session, current_user, lesson, text)
-        except ReflectionTooLong as error:
+        except ReflectionRefused as error:
             return jsonify(ok=False, message=str(error)), 422
         return jsonify(ok=True, message="Opgeslagen.")
     form = ReflectionForm()
