@@ -28,6 +28,7 @@ EXPECTED = {
     "account.visibility": ("/account/leidinggevende", (R, OK, OK, OK)),
     "account.export": ("/account/mijn-gegevens.json", (R, OK, OK, OK)),
     "account.delete": ("/account/verwijderen", (R, OK, OK, OK)),
+    "account.confirm_address": ("/account/mailadres-bevestigen", (NA, NA, NA, NA)),
     "learn.overview": ("/cursus/", (R, OK, OK, OK)),
     "learn.resume": ("/cursus/verder", (R, R, R, R)),
     "learn.module": ("/cursus/eerste-module/", (R, OK, OK, OK)),

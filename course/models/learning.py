@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     # Counted up by database triggers whenever what a team table shows of them changes (course/teams/cache.py).
     progress_version: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True)
+    # When the mail server refused this address for good (a 5xx); until the user confirms or changes it,
+    # nothing is sent to it (course/reminders, web/mails) and managers see it on the team page.
+    mail_refused_at: Mapped[datetime | None] = mapped_column(default=None)
 
     progress: Mapped[list["LessonProgress"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

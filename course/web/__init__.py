@@ -133,7 +133,9 @@ def register(app: Flask) -> None:
     def inject():
         flags = viewer_flags(current_user)
         return {"course": get_course(), "is_manager": flags["is_manager"], "is_coach": flags["is_coach"],
-                "links": _layout_links(request.script_root)}
+                "links": _layout_links(request.script_root),
+                "mail_refused": current_user.email if flags["is_authenticated"] and current_user.mail_refused_at
+                else None}
 
     app.add_template_filter(dutch_date, "nl_date")
     app.add_template_filter(dutch_datetime, "nl_datetime")

@@ -4,14 +4,24 @@ import json
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from course import accounts, teams
+from course import accounts, addresses, teams
 from course.extensions import db
-from course.web.forms import DeleteAccountForm, NameForm, PasswordForm
+from course.web.forms import ActionForm, DeleteAccountForm, NameForm, PasswordForm
 from course.web.helpers import attachment, get_course
 from course.web.helpers import start_session
 from course.web import inputs
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.post("/mailadres-bevestigen")
+@login_required
+def confirm_address():
+    """The banner's button: the user says their refused address works again, so mail is sent to it again."""
+    if ActionForm().validate_on_submit() and current_user.mail_refused_at is not None:
+        addresses.confirm(db.session, current_user._get_current_object())
+        flash(f"Dank je. We mailen je weer op {current_user.email}.", "success")
+    return redirect(url_for(".settings"))
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from course import accounts, audit, itemstats, teams
+from course import accounts, addresses, audit, itemstats, teams
 from course.web.helpers import get_course
 from course.errors import AlreadyExists, DomainError
 from course.extensions import db
@@ -30,7 +30,7 @@ def organisations():
             flash(f"Organisatie ‘{organisation.name}’ is aangemaakt. Maak nu een team aan.", "success")
             return redirect(url_for(".organisation", organisation_id=organisation.id))
     return render_template("admin/organisations.html", organisations=teams.organisations_with_team_counts(db.session),
-                           form=form), 422 if form.errors else 200
+                           unreachable=addresses.refused_users(db.session), form=form), 422 if form.errors else 200
 
 
 @bp.route("/organisaties/<int:organisation_id>", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course import audit, certificates, teams
+from course import addresses, audit, certificates, teams
 from course.text import utcnow
 from course.progress import Status
 from course.text import slugify
@@ -58,7 +58,8 @@ def team(team_id: int):
                            not_started=Status.NOT_STARTED,
                            date_form=TargetDateForm(data={"target_date": team.target_date}),
                            managers=teams.managers_of(db.session, team),
-                           self_appointed=teams.self_appointments(db.session, team))
+                           self_appointed=teams.self_appointments(db.session, team),
+                           unreachable=addresses.refused_members(db.session, team))
 
 
 @bp.post("/<int:team_id>/streefdatum")
