@@ -61,7 +61,11 @@ class PracticeProblem(DomainError):
     """A hand-in or review that cannot go ahead now; the message says why and what to do."""
 
 
-class ReflectionTooLong(DomainError):
+class ReflectionRefused(DomainError):
+    """A reflection that cannot be stored; the message says why (too long, or a forbidden character)."""
+
+
+class ReflectionTooLong(ReflectionRefused):
     def __init__(self, limit: int):
         super().__init__(f"Je reflectie is te lang: hoogstens {limit} tekens. Maak hem wat korter; je tekst is niet "
                          "opgeslagen.")

@@ -18,7 +18,7 @@ from course.catalog import Module
 from course.errors import NotFound, PracticeProblem
 from course.models import (Certificate, CoachObservation, PracticePlan, PracticeSubmission, Team, TeamCoach,
                            TeamMembership, User)
-from course.text import utcnow
+from course.text import TEXT_PROBLEM, text_problem, utcnow
 from course.progress import REVISION, SIGNED, WAITING, PracticeState
 from course.teams.access import coach_of_member
 
@@ -52,6 +52,8 @@ def _check_texts(fields, texts: dict[str, str]) -> None:
         raise PracticeProblem(f"Vul alle vragen in voordat je inlevert. Nog leeg: {', '.join(empty)}.")
     if any(len(t) > MAX_FIELD_LENGTH for t in texts.values()):
         raise PracticeProblem(f"Een antwoord is te lang: hoogstens {MAX_FIELD_LENGTH} tekens per vraag.")
+    if any(text_problem(t) for t in texts.values()):
+        raise PracticeProblem(TEXT_PROBLEM)
 
 
 def plan_of(session: Session, user: User, module: Module) -> PracticePlan | None:
@@ -104,6 +106,8 @@ def hand_in(session: Session, user: User, module: Module, answers: dict[str, str
     if assignment.two_parts and not all(texts[f.id] for f in fields if f.part == 1):
         raise PracticeProblem("Bewaar eerst je plan (deel 1) en bespreek het. Daarna lever je deel 2 in.")
     _check_texts(fields, texts)
+    if any(text_problem(t) for t in [*texts.values(), reflection]):
+        raise PracticeProblem(TEXT_PROBLEM)
     if reflection.strip():
         texts["reflectie"] = reflection.strip()[:MAX_FIELD_LENGTH]
     state = PracticeState.of(s.status for s in submissions_of(session, user, module))
@@ -176,6 +180,13 @@ def reviewed_for(session: Session, coach: User, team_id: int | None = None, modu
                                            Team.id).limit(limit * 2)))[:limit]
 
 
+def own_waiting(session: Session, user: User) -> list[PracticeSubmission]:
+    """The user's own hand-ins waiting for a coach: shown to a coach-member as theirs, never as work to review."""
+    return list(session.scalars(select(PracticeSubmission).where(
+        PracticeSubmission.user_id == user.id, PracticeSubmission.status == WAITING)
+        .order_by(PracticeSubmission.submitted_at)))
+
+
 def coaches_of_learner(session: Session, learner: User) -> list[tuple[User, Team]]:
     """Who coaches a team the learner is in: each coach once, with their first such team; never the learner."""
     rows = session.execute(
@@ -213,6 +224,8 @@ def clean_marks(module: Module, marks: dict) -> dict[str, dict]:
         note = _clean(mark.get("note"))
         if len(note) > MAX_NOTE_LENGTH:
             raise PracticeProblem(f"Een toelichting bij een criterium is te lang: hoogstens {MAX_NOTE_LENGTH} tekens.")
+        if text_problem(note):
+            raise PracticeProblem(TEXT_PROBLEM)
         result[criterion.id] = {"ok": mark["ok"], "note": note}
     if missing:
         raise PracticeProblem("Kies bij elk criterium ‘voldoende’ of ‘nog niet’. Nog open: " + "; ".join(missing))
@@ -234,6 +247,8 @@ def review(session: Session, coach: User, module: Module, submission_id: int, *,
         raise PracticeProblem("Schrijf eerst je feedback voor de cursist.")
     if len(feedback) > MAX_FEEDBACK_LENGTH:
         raise PracticeProblem(f"Je feedback is te lang: hoogstens {MAX_FEEDBACK_LENGTH} tekens.")
+    if text_problem(feedback):
+        raise PracticeProblem(TEXT_PROBLEM)
     marks = clean_marks(module, marks or {})
     if sign_off and not all(m["ok"] for m in marks.values()):
         raise PracticeProblem("Aftekenen kan pas als elk criterium voldoende is. Vraag anders om een herziening: "
@@ -291,6 +306,8 @@ def observe(session: Session, coach: User, learner_id: int, module: Module, obse
     if observed_on < today - timedelta(days=365):
         raise PracticeProblem("Deze datum is meer dan een jaar geleden. Vul een recente observatie in.")
     situation = _clean(situation)
+    if text_problem(situation):
+        raise PracticeProblem(TEXT_PROBLEM)
     if not situation:
         raise PracticeProblem("Beschrijf kort de situatie die je zag.")
     if len(situation) > MAX_SITUATION_LENGTH:

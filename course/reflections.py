@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Lesson, Module
-from course.errors import ReflectionTooLong
+from course.errors import ReflectionRefused, ReflectionTooLong
 from course.models import LessonProgress, Reflection, User
-from course.text import utcnow
+from course.text import text_problem, utcnow
 
 MAX_LENGTH = 5000
 
@@ -33,6 +33,8 @@ def save_reflection(session: Session, user: User, lesson: Lesson, text: str) -> 
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_LENGTH:
         raise ReflectionTooLong(MAX_LENGTH)
+    if text_problem(text):
+        raise ReflectionRefused(text_problem(text))
     where = (Reflection.user_id == user.id, Reflection.module_slug == lesson.module_slug,
              Reflection.lesson_slug == lesson.slug)
     if not text:

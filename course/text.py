@@ -75,6 +75,29 @@ def clean_name(value: str, *, group: bool = False) -> str:
     return name
 
 
+TEXT_PROBLEM = ("Deze tekst bevat een onzichtbaar teken of stuurteken. Typ de tekst opnieuw, zonder hem te "
+                "kopiëren en plakken.")
+_LINE_BREAKS = set("\n\r\t")
+
+
+def text_problem(value: str, *, multiline: bool = True) -> str | None:
+    """A Dutch reason why free text (a reflection, an answer, feedback, a search) cannot be stored, or None.
+
+    Refused: NUL and the other control characters (PostgreSQL cannot store NUL; the rest is never typed)
+    and lone surrogates (they cannot be encoded at all). Line breaks and tabs pass in multi-line text.
+    """
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cs" or (category == "Cc" and not (multiline and char in _LINE_BREAKS)):
+            return TEXT_PROBLEM
+    return None
+
+
+def markup(value: str | None) -> str:
+    """Text as it may go into reportlab's paragraph markup: printable, with & < > written as entities."""
+    return printable(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def printable(value: str | None) -> str:
     """Drop the characters the name rule forbids, for rows stored before the rule (exports, PDFs)."""
     return "".join(char for char in (value or "") if unicodedata.category(char) not in _FORBIDDEN_CATEGORIES)

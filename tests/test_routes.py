@@ -32,6 +32,7 @@ EXPECTED = {
     "account.export": ("/account/mijn-gegevens.json", (R, OK, OK, OK)),
     "account.delete": ("/account/verwijderen", (R, OK, OK, OK)),
     "account.join_by_code": ("/account/code", (NA, NA, NA, NA)),
+    "account.confirm_address": ("/account/mailadres-bevestigen", (NA, NA, NA, NA)),
     "learn.overview": ("/cursus/", (R, OK, OK, OK)),
     "learn.resume": ("/cursus/verder", (R, R, R, R)),
     "learn.module": ("/cursus/eerste-module/", (R, OK, OK, OK)),

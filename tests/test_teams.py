@@ -492,4 +492,5 @@ def test_team_pages_queries_stay_the_same_from_3_to_30_members_with_progress(cli
         page = client.get(f"/teams/{team_id}/").get_data(as_text=True)
         assert f"<strong>{size}</strong> te laat" in page and "Praktijk: ingeleverd" in page
     assert all(counts[("3", url)] == counts[("30", url)] for url in urls), counts
-    assert counts[("30", "/teams/T/")] <= 8, counts  # login, team, access, members, progress, managers, organisation
+    # login, team, access, members, progress, managers, organisation; issue 22: self-appointments, refused addresses
+    assert counts[("30", "/teams/T/")] <= 10, counts

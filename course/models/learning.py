@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     progress_version: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True)
     # Where the learner works (course/workplace.py: kdv-baby, kdv-peuter, bso, gastouder); None until chosen.
     setting: Mapped[str | None] = mapped_column(String(20), default=None)
+    # When the mail server refused this address for good (a 5xx); until the user confirms or changes it,
+    # nothing is sent to it (course/reminders, web/mails) and managers see it on the team page.
+    mail_refused_at: Mapped[datetime | None] = mapped_column(default=None)
 
     progress: Mapped[list["LessonProgress"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from course.catalog import Course
 from course.certificates.pdf import pdf_fonts
 from course.records import ExternalRow, Member, Summary, TrainingRecord
-from course.text import dutch_date, dutch_hours, printable
+from course.text import dutch_date, dutch_hours, markup
 
 
 def _styles():
@@ -50,13 +50,13 @@ def employee_pdf(record: TrainingRecord, member: Member, issuer: str, base_url: 
     rows = record.rows_of(member.user_id)
     place = member.location + (f" (LRK {member.lrk_number})" if member.lrk_number else "")
     story = [Paragraph("Overzicht scholing", heading),
-             Paragraph(f"<b>{printable(member.name)}</b>, {printable(record.organisation.name)}", text),
-             Paragraph(f"Team: {printable(member.team)}" + (f" · Locatie: {printable(place)}" if member.location else ""),
+             Paragraph(f"<b>{markup(member.name)}</b>, {markup(record.organisation.name)}", text),
+             Paragraph(f"Team: {markup(member.team)}" + (f" · Locatie: {markup(place)}" if member.location else ""),
                        text),
              Paragraph(f"Periode: {record.period.label} · Cursus: Veilige Gehechtheid (online)", text), Spacer(1, 8)]
     data = [["Module", "Begonnen", "Afgerond", "Uren", "Quiz", "Certificaat"]]
     for r in rows:
-        data.append([Paragraph(f"Module {r.module_number}: {r.module_title}", small), dutch_date(r.started),
+        data.append([Paragraph(f"Module {r.module_number}: {markup(r.module_title)}", small), dutch_date(r.started),
                      dutch_date(r.completed), dutch_hours(r.hours) if r.hours else "",
                      f"{r.quiz_score:.0f}%" if r.quiz_score is not None else "", r.certificate_code])
     data.append(["Totaal", "", f"{sum(r.completed is not None for r in rows)} afgerond",
@@ -70,14 +70,14 @@ def employee_pdf(record: TrainingRecord, member: Member, issuer: str, base_url: 
     if elsewhere:
         data = [["Extern behaald", "Uitgegeven door", "Datum", "Uren"]]
         for e in elsewhere:
-            data.append([Paragraph(printable(e.title), small), Paragraph(printable(e.issuer), small),
+            data.append([Paragraph(markup(e.title), small), Paragraph(markup(e.issuer), small),
                          dutch_date(e.achieved), dutch_hours(e.hours) if e.hours else "onbekend"])
         data.append(["Totaal extern", "", "", dutch_hours(sum(e.hours or 0 for e in elsewhere))])
         story += [Paragraph("Extern behaald: elders gevolgd, niet in deze cursus. Elk bewijs is een Open Badge "
                             "die we bij het toevoegen hebben gecontroleerd (handtekening, uitgever, niet ingetrokken, "
                             "niet verlopen).", small), Spacer(1, 4),
                   _table(data, [70 * mm, 56 * mm, 24 * mm, 24 * mm], bold), Spacer(1, 6)]
-    story.append(Paragraph(f"Opgemaakt op {dutch_date(today)} door {printable(issuer)}.", small))
+    story.append(Paragraph(f"Opgemaakt op {dutch_date(today)} door {markup(issuer)}.", small))
     return _document(story, f"Overzicht scholing {member.name} {record.period.label}", issuer)
 
 
@@ -86,7 +86,7 @@ def organisation_pdf(record: TrainingRecord, course: Course, by_location: list[S
     """The organisation's training in the period: per location and team, then hours per employee."""
     heading, text, small, regular, bold = _styles()
     story = [Paragraph("Overzicht scholing", heading),
-             Paragraph(f"<b>{printable(record.organisation.name)}</b>"
+             Paragraph(f"<b>{markup(record.organisation.name)}</b>"
                        + (f" (LRK {record.organisation.lrk_number})" if record.organisation.lrk_number else ""), text),
              Paragraph(f"Periode: {record.period.label} · Cursus: Veilige Gehechtheid (online, "
                        f"{len(course.modules)} modules)", text),
@@ -95,7 +95,7 @@ def organisation_pdf(record: TrainingRecord, course: Course, by_location: list[S
     for title, summaries in (("Per locatie", by_location), ("Per team", by_team)):
         data = [[title, "LRK-nummer", "Medewerkers", "Actief", "Modules af", "Uren", "Cursus af"]]
         for s in summaries:
-            data.append([Paragraph(printable(s.name), small), s.lrk_number, s.members, s.active, s.completions,
+            data.append([Paragraph(markup(s.name), small), s.lrk_number, s.members, s.active, s.completions,
                          dutch_hours(s.hours), s.finished])
         data.append(["Totaal", "", sum(s.members for s in summaries), sum(s.active for s in summaries),
                      sum(s.completions for s in summaries), dutch_hours(sum(s.hours for s in summaries)),
@@ -108,10 +108,10 @@ def organisation_pdf(record: TrainingRecord, course: Course, by_location: list[S
     for m in record.members:
         rows = per_person.get(m.user_id, [])
         if rows:
-            data.append([Paragraph(printable(m.name), small), Paragraph(printable(m.team), small),
+            data.append([Paragraph(markup(m.name), small), Paragraph(markup(m.team), small),
                          sum(r.completed is not None for r in rows), dutch_hours(sum(r.hours for r in rows))])
     data.append(["Totaal", "", record.completions, dutch_hours(record.hours)])
     story += [Paragraph("Per medewerker (wie in de periode studeerde)", text), Spacer(1, 4),
               _table(data, [70 * mm, 60 * mm, 22 * mm, 22 * mm], bold), Spacer(1, 8),
-              Paragraph(f"Opgemaakt op {dutch_date(today)} door {printable(issuer)}.", small)]
+              Paragraph(f"Opgemaakt op {dutch_date(today)} door {markup(issuer)}.", small)]
     return _document(story, f"Overzicht scholing {record.organisation.name} {record.period.label}", issuer)

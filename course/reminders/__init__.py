@@ -79,7 +79,9 @@ def last_activity(session: Session, user_ids) -> dict[int, datetime]:
 
 
 def _switched_off(session: Session) -> dict[str, set[int]]:
-    off: dict[str, set[int]] = {kind: set() for kind in PREFERENCE}
+    # An address the mail server refused for good gets nothing until its owner confirms it (course/addresses.py).
+    refused = set(session.scalars(select(User.id).where(User.mail_refused_at.is_not(None))))
+    off: dict[str, set[int]] = {kind: set(refused) for kind in PREFERENCE}
     for pref in session.scalars(select(MailPreference)):
         for kind, column in PREFERENCE.items():
             if not getattr(pref, column):

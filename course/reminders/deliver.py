@@ -26,6 +26,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from course.addresses import is_permanent_refusal, mark_refused
 from course.errors import InvalidOptOut
 from course.models import User
 from course.models import MailPreference, SentMail
@@ -113,6 +114,8 @@ def _mark(session: Session, outcome: dict[str, list[int]], now: datetime) -> Non
                 values["sent_at"] = now
         session.execute(update(SentMail).where(SentMail.id.in_(row_ids)).values(**values)
                         .execution_options(synchronize_session=False))
+        if status == REFUSED:
+            mark_refused(session, select(SentMail.user_id).where(SentMail.id.in_(row_ids)).scalar_subquery(), now)
     session.commit()
 
 
@@ -142,10 +145,11 @@ def _send_batch(pool: ThreadPoolExecutor, owned: list[tuple[Planned, int]], send
                 outcome[SENT].append(row_id)
                 report.sent.append(mail)
                 line.healthy, line.in_a_row = True, 0
-            elif isinstance(error, smtplib.SMTPRecipientsRefused):
+            elif is_permanent_refusal(error):
                 outcome[REFUSED].append(row_id)
                 report.refused += 1
-                log.warning("Herinneringsmail (%s) voor account %s: adres geweigerd door de mailserver; niet opnieuw.",
+                log.warning("Herinneringsmail (%s) voor account %s: adres voorgoed geweigerd door de mailserver; niets "
+                            "meer naar dit adres tot de gebruiker het bevestigt.",
                             mail.kind, mail.user_id)
             else:
                 outcome[FAILED].append(row_id)
@@ -220,7 +224,8 @@ def read_opt_out_token(session: Session, secret_key: str, token: str, max_age: i
         raise InvalidOptOut("Deze afmeldlink is verlopen.")
     except (BadSignature, ValueError, TypeError):
         raise InvalidOptOut("Deze afmeldlink klopt niet.")
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    # A signed id is ours, but an old or odd one must still fit the id column (I1: 2**63 overflowed it).
+    user = session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
     if user is None or kind not in PREFERENCE:
         raise InvalidOptOut("Deze afmeldlink hoort niet (meer) bij een account.")
     return user, kind

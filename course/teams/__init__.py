@@ -7,7 +7,7 @@ The names are gathered here, so callers write `teams.team_report(...)`.
 from course.teams.setup import (
     create_organisation, new_invite_token, create_team, appoint_manager, revoke_manager,
     managers_of, find_organisation, organisations_with_team_counts, INVITE_DAYS, COACH_ROLES, appoint_coach,
-    revoke_coach, coaches_of, new_join_code, default_coach_role, BEMIDDELING,
+    revoke_coach, coaches_of, new_join_code, default_coach_role, BEMIDDELING, self_appointments,
 )
 from course.teams.access import (
     is_manager, can_manage, managed_teams, teams_of_member, member_of, is_coach, coached_teams, coach_of_member,
@@ -31,4 +31,5 @@ __all__ = [
     "safe_cell", "export_csv", "export_xlsx", "team_certificates", "FORMULA_START", "COACH_ROLES", "appoint_coach",
     "revoke_coach", "coaches_of", "is_coach", "new_join_code", "default_coach_role", "BEMIDDELING",
     "team_for_code", "normalise_code", "coached_teams", "coach_of_member", "has_coach",
+    "self_appointments",
 ]

@@ -58,7 +58,13 @@ def coached_teams(session: Session, user: User) -> list[Team]:
 
 
 def coach_of_member(session: Session, coach: User, learner_id: int) -> tuple[Team, str] | None:
-    """(team, the coach's role there) when the coach coaches a team the learner is a member of; else None."""
+    """(team, the coach's role there) when the coach coaches a team the learner is a member of; else None.
+
+    Four eyes: never for the coach's own work, whatever roles they hold (coach and member of one team,
+    or a manager who appointed themself coach and joined).
+    """
+    if learner_id == coach.id:
+        return None
     row = session.execute(
         select(Team, TeamCoach.role).join(TeamCoach, TeamCoach.team_id == Team.id)
         .join(TeamMembership, TeamMembership.team_id == Team.id)
@@ -68,6 +74,7 @@ def coach_of_member(session: Session, coach: User, learner_id: int) -> tuple[Tea
 
 
 def has_coach(session: Session, learner: User) -> bool:
-    """Whether any team of the learner has a coach (who could sign off a hand-in)."""
+    """Whether any team of the learner has a coach other than the learner (who could sign off a hand-in)."""
     return session.scalar(select(TeamCoach.id).join(TeamMembership, TeamMembership.team_id == TeamCoach.team_id)
-                          .where(TeamMembership.user_id == learner.id).limit(1)) is not None
+                          .where(TeamMembership.user_id == learner.id, TeamCoach.user_id != learner.id)
+                          .limit(1)) is not None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from course.errors import AlreadyExists, NotFound
 from course.audit import record as record_audit
 from course.text import clean_name
-from course.models import Organisation, Team, TeamCoach, TeamManager, User
+from course.models import AuditEvent, Organisation, Team, TeamCoach, TeamManager, User
 from course.text import utcnow
 from course.teams.access import is_manager
 
@@ -74,12 +74,30 @@ def _commit_unless_raced(session: Session) -> bool:
     return True
 
 
+# Appointing oneself is allowed (a small team may have one manager who also coaches) but never silent:
+# it gets an action of its own in the audit log, and the team page shows it to the other managers.
+SELF_COACH, SELF_MANAGER = "zichzelf als coach benoemd", "zichzelf als leidinggevende benoemd"
+
+
+def _self(actor: User | None, user: User) -> bool:
+    return actor is not None and actor.id == user.id
+
+
+def self_appointments(session: Session, team: Team) -> list[tuple[str, str, datetime]]:
+    """(name, action, when) of everyone who appointed themself coach or manager of this team, newest first."""
+    return [(name, action, at) for name, action, at in session.execute(
+        select(User.name, AuditEvent.action, AuditEvent.at).join(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.team_id == team.id, AuditEvent.action.in_((SELF_COACH, SELF_MANAGER)))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(20))]
+
+
 def appoint_manager(session: Session, actor: User | None, team: Team, user: User) -> bool:
     """Make user a manager of team; False if they already were."""
     if is_manager(session, user, team):
         return False
     session.add(TeamManager(team_id=team.id, user_id=user.id))
-    record_audit(session, actor, "leidinggevende benoemd", team=team, subject=user)
+    record_audit(session, actor, SELF_MANAGER if _self(actor, user) else "leidinggevende benoemd", team=team,
+                 subject=user)
     return _commit_unless_raced(session)
 
 
@@ -96,7 +114,7 @@ def managers_of(session: Session, team: Team) -> list[User]:
 
 def find_organisation(session: Session, name_or_id: str) -> Organisation | None:
     """The organisation with this number, or with this name (compared case-insensitively)."""
-    if name_or_id.isdigit() and len(name_or_id) < 10:
+    if name_or_id.isascii() and name_or_id.isdigit() and len(name_or_id) < 10:
         return session.get(Organisation, int(name_or_id))
     return session.scalar(select(Organisation).where(func.lower(Organisation.name) == name_or_id.strip().lower()))
 
@@ -130,7 +148,8 @@ def appoint_coach(session: Session, actor: User | None, team: Team, user: User, 
         session.add(TeamCoach(team_id=team.id, user_id=user.id, role=role))
     else:
         row.role = role
-    record_audit(session, actor, "coach benoemd", team=team, subject=user, detail=role)
+    record_audit(session, actor, SELF_COACH if _self(actor, user) else "coach benoemd", team=team, subject=user,
+                 detail=role)
     return _commit_unless_raced(session)
 
 

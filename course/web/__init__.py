@@ -23,6 +23,7 @@ from course.extensions import db, login_manager
 from course.models import User
 from course.text import dutch_date, dutch_datetime, dutch_hours
 from course.web.helpers import get_course, start_read_only
+from course.web.inputs import whole_number
 
 ERROR_TEXTS = {
     400: ("Dat ging niet goed", "Je verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
@@ -57,7 +58,7 @@ class DatabaseId(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Attach the whole web layer to the app."""
-    from course.web import outage, security
+    from course.web import inputs, outage, security
     from course.web.views import (account, admin, auth, badges, certificates, coach, learn, main, manage, practice,
                                   quiz, records, reminders)
     outage.register(app)  # the 503 page and the retry after a database restart (see outage.py)
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
     for module in (main, auth, account, learn, practice, quiz, certificates, badges, manage, coach, admin, records,
                    reminders):
         app.register_blueprint(module.bp)
+    inputs.init_app(app)
     register(app)
     security.register(app)
     app.before_request(start_read_only)
@@ -108,9 +110,10 @@ def _user_statement():
 def load_user(session_id: str) -> User | None:
     """Load the user of a login cookie, if its session token is still current (one query, with the menu's flag)."""
     user_id, _, token = session_id.partition(".")
-    if not user_id.isdigit() or len(user_id) > 10 or not token:
+    number = whole_number(user_id)
+    if number is None or not token:
         return None
-    user = db.session.scalar(_user_statement(), {"user_id": int(user_id)})
+    user = db.session.scalar(_user_statement(), {"user_id": number})
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
     return user
@@ -132,7 +135,9 @@ def register(app: Flask) -> None:
     def inject():
         flags = viewer_flags(current_user)
         return {"course": get_course(), "is_manager": flags["is_manager"], "is_coach": flags["is_coach"],
-                "links": _layout_links(request.script_root)}
+                "links": _layout_links(request.script_root),
+                "mail_refused": current_user.email if flags["is_authenticated"] and current_user.mail_refused_at
+                else None}
 
     app.add_template_filter(dutch_date, "nl_date")
     app.add_template_filter(dutch_datetime, "nl_datetime")

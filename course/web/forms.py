@@ -15,6 +15,7 @@ from course import text, workplace
 from course.accounts import password_problem
 from course.models import ORGANISATION_KINDS
 from course.teams.locations import InvalidLrk, clean_lrk
+from course.web import inputs
 
 CSRF_MESSAGE = (
     "Dit formulier was verlopen (of is vanaf een andere pagina verstuurd). Je gegevens staan er nog: "
@@ -66,6 +67,27 @@ class ValidName:
             raise ValidationError(problem)
 
 
+class ValidText:
+    """The free-text rule (course/text.py: no NUL, lone surrogates or control characters) as a validator."""
+
+    def __init__(self, multiline: bool = True):
+        self.multiline = multiline
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str):
+            problem = text.text_problem(field.data, multiline=self.multiline)
+            if problem:
+                raise ValidationError(problem)
+
+
+class ValidDay:
+    """A date within the range the platform works with (2000-2100): a typo like 31-12-9999 is refused."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not inputs.FIRST_DAY <= field.data <= inputs.LAST_DAY:
+            raise ValidationError("Vul een datum tussen 2000 en 2100 in, bijvoorbeeld 31-12-2026.")
+
+
 def _text_filter(value):
     return text.normalise(value) if isinstance(value, str) else value
 
@@ -85,7 +107,7 @@ def _email_field() -> EmailField:
     return EmailField(
         "E-mailadres",
         validators=[_required("je e-mailadres"),
-                    Length(max=254, message="Dit e-mailadres is te lang."),
+                    Length(max=254, message="Dit e-mailadres is te lang."), ValidText(multiline=False),
                     Email(message="Dit is geen geldig e-mailadres. Controleer het nog eens.",
                           check_deliverability=False)],
         render_kw={"autocomplete": "email", "maxlength": 254},
@@ -95,7 +117,8 @@ def _email_field() -> EmailField:
 def _new_password_fields(label: str = "Wachtwoord"):
     password = PasswordField(
         label,
-        validators=[_required("een wachtwoord"), Length(max=200, message="Kies een wachtwoord van hoogstens 200 tekens.")],
+        validators=[_required("een wachtwoord"), Length(max=200, message="Kies een wachtwoord van hoogstens 200 tekens."),
+                    ValidText(multiline=False)],
         description="Minstens 10 tekens. Een korte zin is sterk en makkelijk te onthouden.",
         render_kw={"autocomplete": "new-password", "maxlength": 200},
     )
@@ -146,7 +169,7 @@ class RegisterForm(StrongPasswordMixin, Form):
 
 class LoginForm(Form):
     email = _email_field()
-    password = PasswordField("Wachtwoord", validators=[_required("je wachtwoord"), Length(max=200)],
+    password = PasswordField("Wachtwoord", validators=[_required("je wachtwoord"), Length(max=200), ValidText(multiline=False)],
                              render_kw={"autocomplete": "current-password"})
     submit = SubmitField("Inloggen")
 
@@ -176,7 +199,8 @@ class NameForm(Form):
 
 
 class PasswordForm(StrongPasswordMixin, Form):
-    current = PasswordField("Huidig wachtwoord", validators=[_required("je huidige wachtwoord"), Length(max=200)],
+    current = PasswordField("Huidig wachtwoord", validators=[_required("je huidige wachtwoord"), Length(max=200),
+                                                                    ValidText(multiline=False)],
                             render_kw={"autocomplete": "current-password"})
     password, confirm = _new_password_fields("Nieuw wachtwoord")
     submit = SubmitField("Wachtwoord wijzigen")
@@ -198,13 +222,13 @@ class ActionForm(Form):
 
 class TargetDateForm(Form):
     # The date picker sends 2026-12-31; someone typing may write 31-12-2026.
-    target_date = DateField("Streefdatum", validators=[Optional()], format=["%Y-%m-%d", "%d-%m-%Y"],
+    target_date = DateField("Streefdatum", validators=[Optional(), ValidDay()], format=["%Y-%m-%d", "%d-%m-%Y"],
                             description="Wanneer moet iedereen de cursus af hebben? Leeg laten mag.")
     submit = SubmitField("Opslaan")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.target_date.errors:
+        if self.target_date.errors and not self.target_date.data:
             self.target_date.errors = ["Vul een geldige datum in, bijvoorbeeld 31-12-2026."]
         return valid
 
@@ -269,7 +293,7 @@ class ManagerForm(Form):
 
 
 class DeleteAccountForm(Form):
-    password = PasswordField("Je wachtwoord, ter bevestiging", validators=[_required("je wachtwoord"), Length(max=200)],
+    password = PasswordField("Je wachtwoord, ter bevestiging", validators=[_required("je wachtwoord"), Length(max=200), ValidText(multiline=False)],
                              render_kw={"autocomplete": "current-password"})
     keep_name = BooleanField("Laat mijn naam op mijn certificaten staan, zodat een werkgever of inspecteur ze "
                              "ook later nog met naam kan controleren")
@@ -291,7 +315,7 @@ PRIVACY_HINT = ("Geen namen of andere herkenbare gegevens van kinderen of ouders
 class ReflectionForm(Form):
     """The reflection box under a lesson, when it is sent without JavaScript."""
     text = TextAreaField("Jouw antwoord", validators=[Length(max=5000, message="Je reflectie mag hoogstens 5000 "
-                                                                                 "tekens lang zijn.")],
+                                                                                 "tekens lang zijn."), ValidText()],
                          render_kw={"maxlength": 5000, "rows": 6})
     submit = SubmitField("Reflectie opslaan")
 
@@ -309,7 +333,7 @@ def hand_in_form(fields, reflections: list[tuple[str, str]] | None, submit: str 
         setattr(HandInForm, item.id, TextAreaField(
             item.label, description=f"{item.hint} {PRIVACY_HINT}".strip(),
             validators=[_required("dit antwoord"),
-                        Length(max=3000, message="Dit antwoord mag hoogstens 3000 tekens lang zijn.")],
+                        Length(max=3000, message="Dit antwoord mag hoogstens 3000 tekens lang zijn."), ValidText()],
             render_kw={"maxlength": 3000, "rows": 6}))
     if reflections is not None:
         HandInForm.reflectie = SelectField(
@@ -327,7 +351,8 @@ def review_form(criteria, **kwargs) -> Form:
     """The coach's review: per criterion voldoende / nog niet with a line of feedback, then the overall feedback."""
     class ReviewForm(Form):
         feedback = TextAreaField("Je feedback voor de cursist", validators=[
-            _required("je feedback"), Length(max=3000, message="Je feedback mag hoogstens 3000 tekens lang zijn.")],
+            _required("je feedback"), Length(max=3000, message="Je feedback mag hoogstens 3000 tekens lang zijn."),
+            ValidText()],
             description="De cursist leest dit. Ook hier: geen namen van kinderen of ouders.",
             render_kw={"maxlength": 3000, "rows": 6})
         sign_off = SubmitField("Aftekenen")
@@ -337,7 +362,8 @@ def review_form(criteria, **kwargs) -> Form:
             c.text, choices=MARK_CHOICES, validators=[DataRequired(message="Kies ‘voldoende’ of ‘nog niet’.")]))
         setattr(ReviewForm, f"toelichting-{c.id}", StringField(
             "Eén regel feedback (mag, hoeft niet)", filters=[_text_filter],
-            validators=[Length(max=500, message="Hoogstens 500 tekens.")], render_kw={"maxlength": 500}))
+            validators=[Length(max=500, message="Hoogstens 500 tekens."), ValidText(multiline=False)],
+            render_kw={"maxlength": 500}))
     return ReviewForm(**kwargs)
 
 
@@ -350,7 +376,7 @@ class ObservationForm(Form):
     observed_on = DateField("Datum", format=["%Y-%m-%d", "%d-%m-%Y"], validators=[_required("de datum")],
                             description="De dag waarop je het zag.")
     situation = TextAreaField("Situatie", filters=[_text_filter], validators=[
-        _required("de situatie"), Length(max=1000, message="Hoogstens 1000 tekens.")],
+        _required("de situatie"), Length(max=1000, message="Hoogstens 1000 tekens."), ValidText()],
         description="Wat gebeurde er, kort en in feiten? Een kind heet ‘kind A’.", render_kw={"rows": 4, "maxlength": 1000})
     criteria = SelectMultipleField("Wat je zag", validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput(),

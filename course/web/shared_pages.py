@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, render_template, request, session
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 # Stands where the CSRF token goes while a shared page renders; it cannot occur in escaped HTML.
@@ -50,8 +51,9 @@ def render_shared(template: str, key: tuple, viewer: dict[str, bool], **context:
     `key` names what the page shows (for a lesson: module, lesson, done); `viewer` holds the
     only facts about the viewer the layout may use (is_authenticated, is_admin, is_manager).
     """
-    if "_flashes" in session:
-        # A message waits for this viewer: render this one page the normal way.
+    if "_flashes" in session or getattr(current_user, "mail_refused_at", None):
+        # A message waits for this viewer (a flash, or the banner about their refused address): render the page
+        # the normal way.
         return render_template(template, is_manager=viewer.get("is_manager", False),
                                is_coach=viewer.get("is_coach", False), **context)
     cache: dict = current_app.extensions.setdefault("shared_pages", {})
@@ -64,7 +66,7 @@ def render_shared(template: str, key: tuple, viewer: dict[str, bool], **context:
             is_manager=viewer.get("is_manager", False), is_coach=viewer.get("is_coach", False),
             request=_StandIn("request", blueprint=request.blueprint, endpoint=request.endpoint),
             session=_StandIn("session"), g=_StandIn("g"),
-            csrf_token=lambda: _TOKEN_HOLE, get_flashed_messages=lambda **_: [],
+            csrf_token=lambda: _TOKEN_HOLE, get_flashed_messages=lambda **_: [], mail_refused=None,
             **context)
         parts = cache[cache_key] = tuple(html.split(_TOKEN_HOLE))
     return generate_csrf().join(parts) if len(parts) > 1 else parts[0]

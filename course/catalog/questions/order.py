@@ -29,7 +29,7 @@ class Order(Question):
             values = [v for v in form.get(self.field(item.id), []) if v]
             if not values:
                 continue
-            if len(values) > 1 or not values[0].isdigit() or not 1 <= int(values[0]) <= len(self.items):
+            if len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or len(values[0]) > 4 or not 1 <= int(values[0]) <= len(self.items):
                 raise AnswerError("ongeldige plaats")
             positions[item.id] = int(values[0])
         if not positions:

@@ -4,15 +4,26 @@ import json
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from course import accounts, teams, workplace
+from course import accounts, addresses, teams, workplace
 from course.errors import InvitationProblem
 from course.extensions import db, limiter
-from course.web.forms import DeleteAccountForm, JoinCodeForm, NameForm, PasswordForm, SettingForm
+from course.web.forms import ActionForm, DeleteAccountForm, JoinCodeForm, NameForm, PasswordForm, SettingForm
 from course.web.policy import safe_next
 from course.web.helpers import attachment, get_course
 from course.web.helpers import start_session
+from course.web import inputs
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.post("/mailadres-bevestigen")
+@login_required
+def confirm_address():
+    """The banner's button: the user says their refused address works again, so mail is sent to it again."""
+    if ActionForm().validate_on_submit() and current_user.mail_refused_at is not None:
+        addresses.confirm(db.session, current_user._get_current_object())
+        flash(f"Dank je. We mailen je weer op {current_user.email}.", "success")
+    return redirect(url_for(".settings"))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -23,16 +34,16 @@ def settings():
     setting_form = SettingForm(prefix="werk", data={"setting": current_user.setting or ""})
     code_form = JoinCodeForm(prefix="code")
     if request.method == "POST":
-        if "werk-submit" in request.form and setting_form.validate_on_submit():
+        if inputs.form_has("werk-submit") and setting_form.validate_on_submit():
             accounts.set_setting(db.session, current_user, setting_form.setting.data)
             flash(f"Opgeslagen: {workplace.label(current_user.setting).lower()}. Je praktijkopdrachten passen zich "
                   "hierop aan.", "success")
-            return redirect(safe_next(request.args.get("next")) or url_for(".settings"))
-        if "naam-submit" in request.form and name_form.validate_on_submit():
+            return redirect(safe_next(inputs.arg_text("next", max_length=2000)) or url_for(".settings"))
+        if inputs.form_has("naam-submit") and name_form.validate_on_submit():
             accounts.rename(db.session, current_user, name_form.name.data)
             flash("Je naam is aangepast.", "success")
             return redirect(url_for(".settings"))
-        if "ww-submit" in request.form and password_form.validate_on_submit():
+        if inputs.form_has("ww-submit") and password_form.validate_on_submit():
             if accounts.check_password(current_user, password_form.current.data):
                 user = current_user._get_current_object()
                 accounts.set_password(db.session, user, password_form.password.data)
@@ -56,7 +67,7 @@ def _team_context() -> dict:
 def join_by_code():
     """Join a team (a gastouderbureau's gastouders, a location) with the short code instead of the link."""
     form = JoinCodeForm(prefix="code")
-    next_url = safe_next(request.args.get("next"))
+    next_url = safe_next(inputs.arg_text("next", max_length=2000))
     if form.validate_on_submit():
         try:
             team = teams.team_for_code(db.session, form.code.data)

@@ -1,8 +1,8 @@
 """Administrator pages: organisations, teams, managers and the audit log."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from course import accounts, audit, itemstats, teams
+from course import accounts, addresses, audit, itemstats, teams
 from course.web.helpers import get_course
 from course.errors import AlreadyExists, DomainError
 from course.extensions import db
@@ -12,6 +12,7 @@ from course.models import Location, Organisation, Team, User
 from course.teams import locations
 from course.web.policy import admin_required
 from course.web.helpers import attachment
+from course.web import inputs
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -29,7 +30,7 @@ def organisations():
             flash(f"Organisatie ‘{organisation.name}’ is aangemaakt. Maak nu een team aan.", "success")
             return redirect(url_for(".organisation", organisation_id=organisation.id))
     return render_template("admin/organisations.html", organisations=teams.organisations_with_team_counts(db.session),
-                           form=form), 422 if form.errors else 200
+                           unreachable=addresses.refused_users(db.session), form=form), 422 if form.errors else 200
 
 
 @bp.route("/organisaties/<int:organisation_id>", methods=["GET", "POST"])
@@ -68,9 +69,9 @@ def team(team_id: int):
                            location_form=_team_location_form(team)), 422 if form.errors else 200
 
 
-def _team_location_form(team: Team, formdata=None) -> TeamLocationForm:
-    """The 'Locatie' choice of a team: none, or one of its organisation's locations."""
-    form = TeamLocationForm(formdata=formdata, data={"location": str(team.location_id or "")})
+def _team_location_form(team: Team, posted: bool = False) -> TeamLocationForm:
+    """The 'Locatie' choice of a team: none, or one of its organisation's locations (read from the POST if posted)."""
+    form = TeamLocationForm(**({} if posted else {"formdata": None}), data={"location": str(team.location_id or "")})
     form.location.choices = [("", "Geen locatie")] + [
         (str(row.location.id), row.location.name + (f" (LRK {row.location.lrk_number})" if row.location.lrk_number
                                                     else "")) for row in locations.locations_of(db.session, team.organisation)]
@@ -81,11 +82,11 @@ def _team_location_form(team: Team, formdata=None) -> TeamLocationForm:
 @admin_required
 def team_location(team_id: int):
     team = db.session.get(Team, team_id) or abort(404)
-    form = _team_location_form(team, formdata=request.form)
+    form = _team_location_form(team, posted=True)
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for(".team", team_id=team.id))
-    location = db.session.get(Location, int(form.location.data)) if form.location.data else None
+    location = db.session.get(Location, inputs.whole_number(form.location.data)) if form.location.data else None
     locations.tie_team(db.session, current_user, team, location)
     flash(f"{team.name} hoort nu bij locatie {location.name}." if location
           else f"{team.name} hoort nu bij geen locatie.", "success")
@@ -195,10 +196,8 @@ def revoke_manager(team_id: int, user_id: int):
 @bp.get("/logboek")
 @admin_required
 def audit_log():
-    person = request.args.get("persoon", "")[:100]
-    action = request.args.get("actie", "")[:60]
-    page = request.args.get("pagina", "1")
-    log = audit.read_page(db.session, page=int(page) if page.isdigit() and len(page) < 7 else 1, person=person,
+    person, action = inputs.arg_text("persoon"), inputs.arg_text("actie", max_length=60)
+    log = audit.read_page(db.session, page=inputs.arg_number("pagina", low=1, high=999_999) or 1, person=person,
                           action=action)
     return render_template("admin/audit.html", log=log, person=person, action=action)
 
@@ -207,7 +206,7 @@ def audit_log():
 @admin_required
 def item_statistics():
     course = get_course()
-    module = course.module(request.args.get("module", "")) or course.modules[0]
+    module = course.module(inputs.arg_text("module", max_length=80)) or course.modules[0]
     return render_template("admin/item_statistics.html", stats=itemstats.module_stats(db.session, module),
                            modules=course.modules)
 

@@ -1,5 +1,5 @@
 """Registration, login, logout and password reset."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
 from course import accounts
@@ -9,6 +9,7 @@ from course.web.forms import ActionForm, ForgotForm, LoginForm, RegisterForm, Re
 from course.mail import outbox, send_mail
 from course.web.helpers import start_session
 from course.web.policy import safe_next
+from course.web import inputs
 
 bp = Blueprint("auth", __name__)
 
@@ -21,7 +22,7 @@ def _limit(name: str):
 @bp.route("/registreren", methods=["GET", "POST"])
 @_limit("REGISTER_RATE_LIMIT")
 def register():
-    next_url = safe_next(request.args.get("next"))
+    next_url = safe_next(inputs.arg_text("next", max_length=2000))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("learn.overview"))
     form = RegisterForm()
@@ -41,7 +42,7 @@ def register():
 @bp.route("/inloggen", methods=["GET", "POST"])
 @_limit("LOGIN_RATE_LIMIT")
 def login():
-    next_url = safe_next(request.args.get("next"))
+    next_url = safe_next(inputs.arg_text("next", max_length=2000))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("learn.overview"))
     form = LoginForm()

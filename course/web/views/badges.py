@@ -11,6 +11,7 @@ from course.credentials import baking, verify
 from course.extensions import db, limiter
 from course.models import Certificate, TeamMembership, User
 from course.text import dutch_date
+from course.web import inputs
 from course.web.forms import ExternalProofForm
 from course.web.helpers import attachment, get_course, issuer
 
@@ -97,8 +98,7 @@ def badge_json(code: str):
 
 def _read_source(form: ExternalProofForm):
     """What was handed in: a file, pasted text, or a code with an address (exactly one)."""
-    upload = request.files.get("bestand")
-    data = upload.read(verify.MAX_INPUT + 1) if upload and upload.filename else b""
+    data = inputs.upload("bestand", max_bytes=verify.MAX_INPUT)
     given = [bool(data), bool(form.tekst.data), bool(form.code.data or form.adres.data)]
     if sum(given) == 0:
         raise verify.Refused("Kies een bestand, plak de tekst van een Open Badge, of vul een certificaatcode in.")

@@ -1,5 +1,5 @@
 """Certificates: the learner's list and downloads, reissue, and the public verification page."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from course import certificates
@@ -7,6 +7,7 @@ from course.extensions import db, limiter
 from course.text import utcnow
 from course.web.forms import ActionForm
 from course.web.helpers import pdf_response, read_only
+from course.web import inputs
 
 bp = Blueprint("certificates", __name__)
 
@@ -54,7 +55,7 @@ def reissue(code: str):
 @verify_limit
 @read_only
 def verify():
-    code = request.args.get("code", "").strip()
+    code = inputs.arg_text("code", max_length=1000).strip()
     if not code:
         return render_template("certificates/verify.html", code="", certificate=None, checked=False)
     if len(code) > 40:

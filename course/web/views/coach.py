@@ -10,6 +10,7 @@ from course.models import User
 from course.text import utcnow
 from course.web.forms import ActionForm, CoachForm, ObservationForm, marks_of, review_form
 from course.web.helpers import get_course, sign_badges
+from course.web import inputs
 from course.web.policy import managed_team_or_404
 
 bp = Blueprint("coach", __name__)
@@ -23,14 +24,15 @@ def overview():
     if not coached:
         abort(404)
     course = get_course()
-    team_id = request.args.get("team", type=int)
+    team_id = inputs.arg_number("team")
     team_id = team_id if any(t.id == team_id for t in coached) else None
-    module_slug = request.args.get("module") or None
+    module_slug = inputs.arg_text("module") or None
     module_slug = module_slug if course.module(module_slug or "") else None
     return render_template(
         "coach/overview.html", teams=coached, course=course, team_id=team_id, module_slug=module_slug,
         waiting=practice.waiting_for(db.session, current_user, team_id, module_slug),
         reviewed=practice.reviewed_for(db.session, current_user, team_id, module_slug),
+        own=practice.own_waiting(db.session, current_user),
         reviewed_shown=practice.REVIEWED_SHOWN, modules=[m for m in course.modules if m.assignment])
 
 
@@ -40,9 +42,9 @@ def review(submission_id: int):
     try:
         submission, learner, team, role = practice.for_coach(db.session, current_user, submission_id)
     except NotFound:
-        if request.method == "POST" and request.form.get("feedback"):
+        if request.method == "POST" and inputs.form_text("feedback", max_length=3000):
             # Taken off the team (or the learner left) while writing: keep the coach's own text, show nothing else.
-            return render_template("coach/gone.html", feedback=request.form.get("feedback")), 403
+            return render_template("coach/gone.html", feedback=inputs.form_text("feedback", max_length=3000)), 403
         raise
     module = get_course().module(submission.module_slug) or abort(404)
     criteria = module.assignment.criteria

@@ -1,12 +1,12 @@
 """Public pages: home, the "Wat doe ik nu?" guide; for learners: glossary, printable signal list."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from course.web.helpers import get_course
 from course.extensions import db
 from course import guide as guide_search
 from course.progress import course_progress
-from course.web import outage
+from course.web import inputs, outage
 from course.web.helpers import read_only
 
 bp = Blueprint("main", __name__)
@@ -54,7 +54,7 @@ def signal_list():
 @read_only
 def guide():
     course = get_course()
-    found = guide_search.search(course.guide, request.args.get("q"))
+    found = guide_search.search(course.guide, inputs.arg_text("q", max_length=10_000))
     return render_template("guide/index.html", cards=course.guide, found=found,
                            shown={card.slug for card in found.cards}, max_query=guide_search.MAX_QUERY)
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course import audit, certificates, teams
+from course import addresses, audit, certificates, teams
 from course.text import local_today, utcnow
 from course.progress import Status
 from course.text import slugify
@@ -15,6 +15,7 @@ from course.web.policy import managed_team_or_404
 from course.web.team_table import shown_table
 from course.web.helpers import attachment, zip_download
 from course.web.helpers import pdf_response
+from course.web import inputs
 
 bp = Blueprint("manage", __name__, url_prefix="/teams")
 
@@ -46,8 +47,8 @@ def overview():
 def team(team_id: int):
     team = managed_team_or_404(team_id)
     report, memo = current_app.extensions["team_reports"].report(db.session, get_course(), team)
-    status, search, sort = request.args.get("status", "alle"), request.args.get("zoek", "")[:100], \
-        request.args.get("sorteer", "te-laat")
+    status, search, sort = inputs.arg_text("status", "alle"), inputs.arg_text("zoek"), \
+        inputs.arg_text("sorteer", "te-laat")
     rows, table = shown_table(report, memo, team.id, status=status, search=search, sort=sort)
     invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
     return render_template("manage/team.html", team=team, report=report, rows=rows, table=table,
@@ -56,7 +57,9 @@ def team(team_id: int):
                            status_choices=[(s.value, s.label.capitalize()) for s in Status],
                            not_started=Status.NOT_STARTED,
                            date_form=TargetDateForm(data={"target_date": team.target_date}),
-                           managers=teams.managers_of(db.session, team))
+                           managers=teams.managers_of(db.session, team),
+                           self_appointed=teams.self_appointments(db.session, team),
+                           unreachable=addresses.refused_members(db.session, team))
 
 
 @bp.post("/<int:team_id>/streefdatum")

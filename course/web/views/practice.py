@@ -7,11 +7,12 @@ from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
 from course import practice, reflections, sensitive, teams, workplace
-from course.errors import PracticeProblem, ReflectionTooLong
+from course.errors import PracticeProblem, ReflectionRefused
 from course.extensions import db
 from course.web.forms import JoinCodeForm, ReflectionForm, hand_in_form
 from course.web.helpers import get_course, read_only
 from course.web.mails.practice import notify_coaches
+from course.web import inputs
 
 bp = Blueprint("practice", __name__)
 PRIVACY_CONFIRM = "toch"  # the value of the "Toch opslaan/inleveren" button after the privacy check
@@ -27,15 +28,13 @@ def _lesson_or_404(module_slug: str, lesson_slug: str):
 def save_reflection(module_slug: str, lesson_slug: str):
     """Save as the learner types (JSON, CSRF token in X-CSRFToken) or from the form without JavaScript."""
     lesson = _lesson_or_404(module_slug, lesson_slug)
-    if request.is_json:
+    if inputs.is_json():
         try:  # no form here to check it: the token comes in the X-CSRFToken header
-            validate_csrf(request.headers.get("X-CSRFToken", ""))
+            validate_csrf(inputs.header("X-CSRFToken"))
         except ValidationError:
             return jsonify(ok=False, message="De pagina is verlopen. Laad de pagina opnieuw; kopieer eerst je tekst."), 400
-        data = request.get_json(silent=True)
-        text = data.get("text") if isinstance(data, dict) else None
-        if not isinstance(text, str):
-            return jsonify(ok=False, message="Je reflectie kon niet worden opgeslagen. Probeer het opnieuw."), 400
+        data = inputs.json_body()
+        text = inputs.clean_text(data.get("text"), max_length=reflections.MAX_LENGTH * 2)
         found = [] if data.get("privacy") == PRIVACY_CONFIRM else sensitive.check(db.session, current_user, text)
         if found:
             return jsonify(ok=False, privacy=[str(f) for f in found],
@@ -43,7 +42,7 @@ def save_reflection(module_slug: str, lesson_slug: str):
                                    + " Pas je tekst aan, of kies ‘Toch opslaan’."), 409
         try:
             reflections.save_reflection(db.session, current_user, lesson, text)
-        except ReflectionTooLong as error:
+        except ReflectionRefused as error:
             return jsonify(ok=False, message=str(error)), 422
         return jsonify(ok=True, message="Opgeslagen.")
     form = ReflectionForm()
@@ -67,7 +66,7 @@ def reflections_page():
 
 def _privacy_findings(*texts: str) -> list:
     """What looks like identifying data, unless the learner chose to save anyway after seeing it."""
-    if request.form.get("privacy") == PRIVACY_CONFIRM:
+    if inputs.form_value("privacy") == PRIVACY_CONFIRM:
         return []
     return sensitive.check(db.session, current_user, *texts)
 
@@ -80,14 +79,15 @@ def assignment(module_slug: str):
         abort(404)
     task = module.assignment
     setting = current_user.setting
-    shown = request.args.get("voor") if workplace.valid(request.args.get("voor")) else workplace.effective(setting)
+    asked = inputs.arg_text("voor")
+    shown = asked if workplace.valid(asked) else workplace.effective(setting)
     history = practice.submissions_of(db.session, current_user, module)
     state = practice.PracticeState.of(s.status for s in history)
     plan = practice.plan_of(db.session, current_user, module) if task.two_parts else None
     revising = bool(history) and history[0].status == practice.REVISION
     # Which part the form asks for: the plan first (two-part, no plan yet, or the learner edits it), then the rest.
-    plan_step = task.two_parts and not revising and (plan is None or request.args.get("plan") == "1"
-                                                     or request.form.get("deel") == "1")
+    plan_step = task.two_parts and not revising and (plan is None or inputs.arg_text("plan") == "1"
+                                                     or inputs.form_value("deel") == "1")
     fields = task.fields_for(setting, part=1 if plan_step else (2 if task.two_parts and not revising else None))
     own = [(lesson, row) for group in reflections.reflections_of(db.session, get_course(), current_user)
            if group.module.slug == module.slug for lesson, row in group.items]

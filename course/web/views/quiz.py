@@ -8,6 +8,7 @@ from course.errors import QuizLocked, TamperedAnswers
 from course.extensions import db
 from course.web.forms import ActionForm
 from course.progress import course_progress
+from course.web import inputs
 
 bp = Blueprint("quiz", __name__, url_prefix="/cursus/<module_slug>/quiz")
 
@@ -64,19 +65,19 @@ def attempt(module_slug: str, attempt_id: int):
     form, answers, missing, problem = ActionForm(), attempt.answers or {}, [], None
     if request.method == "POST":
         try:
-            answers = attempts.read_answers(attempt, module.quiz, request.form.to_dict(flat=False))
+            answers = attempts.read_answers(attempt, module.quiz, inputs.form_lists())
         except TamperedAnswers as error:
             problem = str(error)
         else:
             if not form.validate_on_submit():
                 problem = "De pagina was verlopen. Je antwoorden staan er nog: lever ze opnieuw in."
-            elif request.form.get("actie") == "bewaren":
+            elif inputs.form_value("actie") == "bewaren":
                 attempts.save_answers(db.session, attempt, answers)
                 flash("Je antwoorden zijn bewaard. Je kunt later verder waar je gebleven was.", "success")
                 return redirect(url_for(".show", module_slug=module.slug))
             else:
                 missing = attempts.unanswered(attempt, module.quiz, answers)
-                if not missing or request.form.get("actie") == "toch-inleveren":
+                if not missing or inputs.form_value("actie") == "toch-inleveren":
                     done = attempts.submit_attempt(db.session, get_course(), current_user, module, attempt, answers,
                                                    current_app.config["ISSUER_NAME"])
                     if done.completed_module:
@@ -104,7 +105,7 @@ def autosave(module_slug: str, attempt_id: int):
     if not ActionForm().validate_on_submit():
         return jsonify(saved=False, problem="De pagina was verlopen. Laad de pagina opnieuw."), 400
     try:
-        answers = attempts.read_answers(attempt, module.quiz, request.form.to_dict(flat=False))
+        answers = attempts.read_answers(attempt, module.quiz, inputs.form_lists())
     except TamperedAnswers as error:
         return jsonify(saved=False, problem=str(error)), 400
     if not attempt.is_open or not attempts.save_answers(db.session, attempt, answers):

@@ -1,8 +1,7 @@
 """The training record: organisation view with filters, XLSX/CSV/ZIP exports and 'overzicht scholing' PDFs."""
 from dataclasses import dataclass, field
-from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from course.text import local_today
 from course.models import Location
 from course.text import slugify
 from course.web.helpers import attachment, zip_download, get_course
+from course.web import inputs
 
 bp = Blueprint("records", __name__, url_prefix="/opleidingsoverzicht")
 
@@ -47,24 +47,18 @@ class Selection:
         return values
 
 
-def _int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 def _period() -> tuple[records.Period, str]:
     today = local_today()
-    start, end = request.args.get("van", ""), request.args.get("tot", "")
-    if start or end:
-        try:
-            period = records.Period(date.fromisoformat(start), date.fromisoformat(end))
-        except ValueError:
-            return records.Period.year(today.year), "Vul bij ‘van’ en ‘tot’ allebei een geldige datum in. Je ziet nu dit jaar."
+    if inputs.arg_given("van") or inputs.arg_given("tot"):
+        start, end = inputs.arg_day("van"), inputs.arg_day("tot")
+        if start is None or end is None:
+            return records.Period.year(today.year), ("Vul bij ‘van’ en ‘tot’ allebei een geldige datum in, tussen "
+                                                     "2000 en 2100. Je ziet nu dit jaar.")
+        period = records.Period(start, end)
         if period.start > period.end:
             return records.Period.year(today.year), "De datum ‘van’ ligt na ‘tot’. Je ziet nu dit jaar."
         return period, ""
-    year = _int("jaar")
-    return records.Period.year(year if year and 2000 <= year <= 2100 else today.year), ""
+    return records.Period.year(inputs.arg_number("jaar", low=inputs.FIRST_DAY.year, high=inputs.LAST_DAY.year) or today.year), ""
 
 
 def _selection() -> Selection:
@@ -73,15 +67,15 @@ def _selection() -> Selection:
     if not mine:
         abort(404)
     organisations = sorted({t.organisation for t in mine}, key=lambda o: o.name.lower())
-    wanted = _int("organisatie")
+    wanted = inputs.arg_number("organisatie")
     organisation = next((o for o in organisations if o.id == wanted), organisations[0])
     their = [t for t in mine if t.organisation_id == organisation.id]
     location_ids = {t.location_id for t in their if t.location_id}
     locations = list(db.session.scalars(select(Location).where(Location.id.in_(location_ids))
                                         .order_by(Location.name))) if location_ids else []
     period, problem = _period()
-    team = next((t for t in their if t.id == _int("team")), None)
-    location = next((loc for loc in locations if loc.id == _int("locatie")), None)
+    team = next((t for t in their if t.id == inputs.arg_number("team")), None)
+    location = next((loc for loc in locations if loc.id == inputs.arg_number("locatie")), None)
     return Selection(organisations, organisation, their, locations, period, team, location, problem,
                      [team.id] if team else [t.id for t in their], location.id if location else None)
 
