@@ -2,14 +2,14 @@
 
 The database holds learner state only; course content lives in the catalog and rows refer to it by slug.
 """
-from course.models.learning import (Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt,
+from course.models.learning import (Certificate, ExerciseResult, QuizReread, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt,
                                     QuizItemResult, Reflection, User, new_session_token)
 from course.models.organisations import (ORGANISATION_KINDS, Location, Organisation, Team, TeamCoach, TeamManager,
                                          TeamMembership)
 from course.models.records import AuditEvent, CertificatePdf, MailPreference, SentMail
 
 __all__ = [
-    "AuditEvent", "Certificate", "CertificatePdf", "LessonProgress", "Location", "MailPreference", "ModuleCompletion",
+    "AuditEvent", "Certificate", "ExerciseResult", "QuizReread", "CertificatePdf", "LessonProgress", "Location", "MailPreference", "ModuleCompletion",
     "ORGANISATION_KINDS", "Organisation", "PracticeSubmission", "QuizAttempt", "QuizItemResult", "Reflection",
     "SentMail", "Team", "TeamCoach", "TeamManager", "TeamMembership", "User", "new_session_token",
 ]
