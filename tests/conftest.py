@@ -261,6 +261,16 @@ def read_all_lessons(app, user_id: int, slug: str = "eerste-module") -> None:
         db.session.remove()
 
 
+def next_attempt_time(session, user, module):
+    """Meet the retake rule as a learner would: open the lessons to reread; the moment the wait ends (or now)."""
+    from course import attempts, exercises
+    from course.text import utcnow
+    rule = attempts.retake_rule(session, user, module)
+    for lesson in rule.reread:
+        exercises.mark_reread(session, user, lesson)
+    return max(utcnow(), rule.opens_at or utcnow())
+
+
 def complete_module(app, user_id: int, slug: str = "eerste-module") -> None:
     """Read every lesson and pass the quiz, through the domain functions the views use."""
     from course import attempts
