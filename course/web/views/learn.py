@@ -43,7 +43,8 @@ def overview():
     team_cards = current_app.extensions["team_reports"].summaries(
         db.session, get_course(), teams.managed_teams(db.session, current_user)) \
         if flags["is_manager"] and not current_user.is_admin else []
-    return render_template("learn/overview.html", course=get_course(), progress=_progress(), team_cards=team_cards)
+    return render_template("learn/overview.html", course=get_course(), progress=_progress(), team_cards=team_cards,
+                           exercise_scores=exercises.lesson_scores(db.session, get_course(), current_user))
 
 
 @bp.get("/verder")
