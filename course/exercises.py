@@ -164,16 +164,18 @@ def save_answer(session: Session, user: User, lesson: Lesson, question: Question
 
 
 def lesson_scores(session: Session, course: Course, user: User) -> dict[tuple[str, str], tuple[int, int]]:
-    """{(module, lesson): (right, questions)} of every lesson with practice questions, for the overview."""
-    right: dict[tuple[str, str], set[str]] = {}
+    """{(module, lesson): (right, questions)} of every lesson whose practice questions the learner tried."""
+    right: dict[str, set[str]] = {}
+    tried: set[tuple[str, str]] = set()
     for module_slug, question_id, points in session.execute(
             select(ExerciseResult.module_slug, ExerciseResult.question_id, ExerciseResult.points)
             .where(ExerciseResult.user_id == user.id)):
+        tried.add((module_slug, question_id))
         if points >= 0.999:
             right.setdefault(module_slug, set()).add(question_id)
     scores = {}
     for lesson in course.lessons:
-        if lesson.exercises:
+        if any((lesson.module_slug, q.id) in tried for q in lesson.exercises):
             mine = right.get(lesson.module_slug, set())
             scores[(lesson.module_slug, lesson.slug)] = (sum(q.id in mine for q in lesson.exercises),
                                                          len(lesson.exercises))
