@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -549,3 +550,48 @@ def browser_login(page, check, base: str, email: str, password: str = PASSWORD) 
     with page.expect_navigation():
         page.get_by_role("button", name="Inloggen").click()
     check.check()
+
+
+# ----- the fixture quiz of module 1 over HTTP (test_quiz_flow.py, test_retakes.py) -----
+
+def finish_lessons(client, module="eerste-module"):
+    for lesson in ("les-1", "les-2", "les-3"):
+        token = csrf_token(client.get(f"/cursus/{module}/{lesson}").get_data(as_text=True))
+        client.post(f"/cursus/{module}/{lesson}/afgerond", data={"csrf_token": token})
+
+
+def drawn_ids(html: str) -> list[str]:
+    ids = []
+    for name in re.findall(r'name="q-([a-z0-9-]+)"', html):
+        qid = next((q for q in ("enkel", "meer", "sorteer", "volgorde", "extra") if name == q or name.startswith(q + "-")))
+        if qid not in ids:
+            ids.append(qid)
+    return ids
+
+
+RIGHT = {
+    "enkel": {"q-enkel": "a"},
+    "meer": {"q-meer": ["a", "b"]},
+    "sorteer": {"q-sorteer-troost": "veilig", "q-sorteer-wegkijken": "vermijdend"},
+    "volgorde": {"q-volgorde-een": "1", "q-volgorde-twee": "2", "q-volgorde-drie": "3"},
+    "extra": {"q-extra": "a"},
+}
+WRONG = {
+    "enkel": {"q-enkel": "b"},
+    "meer": {"q-meer": ["c"]},
+    "sorteer": {"q-sorteer-troost": "vermijdend", "q-sorteer-wegkijken": "veilig"},
+    "volgorde": {"q-volgorde-een": "3", "q-volgorde-twee": "2", "q-volgorde-drie": "1"},
+    "extra": {"q-extra": "b"},
+}
+
+
+def answers(ids, table, wrong=()):
+    data = {}
+    for qid in ids:
+        data.update((WRONG if qid in wrong else table)[qid])
+    return data
+
+
+def submit(client, url, data, action="inleveren"):
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token, "actie": action})

@@ -6,15 +6,9 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import ModuleCompletion, QuizAttempt
-from conftest import csrf_token
+from conftest import RIGHT, WRONG, answers, csrf_token, drawn_ids, finish_lessons, submit
 
 MODULE = "eerste-module"
-
-
-def finish_lessons(client, module=MODULE):
-    for lesson in ("les-1", "les-2", "les-3"):
-        token = csrf_token(client.get(f"/cursus/{module}/{lesson}").get_data(as_text=True))
-        client.post(f"/cursus/{module}/{lesson}/afgerond", data={"csrf_token": token})
 
 
 def start(client) -> str:
@@ -22,43 +16,6 @@ def start(client) -> str:
     response = client.post(f"/cursus/{MODULE}/quiz/start", data={"csrf_token": token})
     assert response.status_code == 302
     return response.headers["Location"]
-
-
-def drawn_ids(html: str) -> list[str]:
-    ids = []
-    for name in re.findall(r'name="q-([a-z0-9-]+)"', html):
-        qid = next((q for q in ("enkel", "meer", "sorteer", "volgorde", "extra") if name == q or name.startswith(q + "-")))
-        if qid not in ids:
-            ids.append(qid)
-    return ids
-
-
-RIGHT = {
-    "enkel": {"q-enkel": "a"},
-    "meer": {"q-meer": ["a", "b"]},
-    "sorteer": {"q-sorteer-troost": "veilig", "q-sorteer-wegkijken": "vermijdend"},
-    "volgorde": {"q-volgorde-een": "1", "q-volgorde-twee": "2", "q-volgorde-drie": "3"},
-    "extra": {"q-extra": "a"},
-}
-WRONG = {
-    "enkel": {"q-enkel": "b"},
-    "meer": {"q-meer": ["c"]},
-    "sorteer": {"q-sorteer-troost": "vermijdend", "q-sorteer-wegkijken": "veilig"},
-    "volgorde": {"q-volgorde-een": "3", "q-volgorde-twee": "2", "q-volgorde-drie": "1"},
-    "extra": {"q-extra": "b"},
-}
-
-
-def answers(ids, table, wrong=()):
-    data = {}
-    for qid in ids:
-        data.update((WRONG if qid in wrong else table)[qid])
-    return data
-
-
-def submit(client, url, data, action="inleveren"):
-    token = csrf_token(client.get(url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token, "actie": action})
 
 
 def attempts_count(app, submitted=None):

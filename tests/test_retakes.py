@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import QuizAttempt, QuizReread
-from conftest import csrf_token
-from test_quiz_flow import MODULE, RIGHT, answers, drawn_ids, finish_lessons, submit
+from conftest import RIGHT, answers, csrf_token, drawn_ids, finish_lessons, submit
+
+MODULE = "eerste-module"
 
 START = datetime(2026, 12, 7, 9, 0)
 
