@@ -1,7 +1,10 @@
 """The demo data shows the retake states of issue 23: a learner waiting for a retake, one stuck on a module."""
 from course import attempts
 from course.accounts import find_user_by_email
-from course.demo import create_demo_data, DEMO_PASSWORD
+from sqlalchemy import select
+
+from course.demo import DEMO_PASSWORD, DEMO_TEAM, create_demo_data
+from course.models import Team
 from course.extensions import db
 from course.progress import progress_for
 from course.text import utcnow
@@ -19,9 +22,10 @@ def test_demo_has_a_learner_waiting_for_a_retake_and_one_stuck(app, client, auth
         progress = progress_for(db.session, course, [daan.id, noor.id])
         assert progress[noor.id].for_module(module.slug).stuck
         assert not progress[daan.id].for_module(module.slug).stuck
+        team_id = db.session.scalar(select(Team.id).where(Team.name == DEMO_TEAM))
         db.session.remove()
     auth.login("leiding@voorbeeld.nl", DEMO_PASSWORD)
-    table = client.get("/teams/1/").get_data(as_text=True)
+    table = client.get(f"/teams/{team_id}/").get_data(as_text=True)
     assert table.count("Loopt vast op module 1") == 1
     auth.logout()
     auth.login("daan@voorbeeld.nl", DEMO_PASSWORD)
