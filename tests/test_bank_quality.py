@@ -86,3 +86,12 @@ def test_the_checks_catch_a_bank_whose_key_is_the_longest():
 def test_a_mastery_simulation_follows_the_binomial():
     # 10 items at 80%: P(at least 8 of 10 right) is 38% at 70% mastery (the figure).
     assert abs(simulate_mastery(_bank(False), 0.70, 20_000) - 0.383) < 0.015
+
+
+def test_the_check_command_reports_the_figures_per_module(runner):
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output
+    for number in (1, 2):
+        line = next(l for l in result.output.splitlines() if l.startswith(f"module {number}:"))
+        assert "sleutel is de langste optie in" in line and "gokken zonder lezen: geslaagd in" in line
+        assert "beheersing 60%" in line and "overleg/noteer-woorden" in line
