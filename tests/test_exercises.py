@@ -189,3 +189,17 @@ def test_the_course_certificate_says_whether_the_practice_part_is_signed_off(app
         assert certificate.practice_signed is signed
         text = pdf_text(CertificateData.of(certificate))
     assert wording in text.replace("\n", " ")
+
+
+def test_practice_answers_are_in_the_data_export_and_go_with_the_account(client, app, learner):
+    from course import accounts
+    from course.models import User
+    post(client, ANSWER, {"q-oef-troost": "b"})
+    with app.app_context():
+        user = db.session.get(User, learner)
+        exported = accounts.export_data(db.session, user)["oefenvragen"]
+        assert exported == [{"module": "eerste-module", "les": "les-1", "vraag": "oef-troost", "antwoord": "b",
+                             "punten": 0.0, "datum": exported[0]["datum"]}]
+        accounts.delete_account(db.session, user, keep_name_on_certificates=False)
+        db.session.remove()
+    assert results(app) == 0
