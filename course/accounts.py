@@ -13,9 +13,9 @@ from zxcvbn import zxcvbn
 from course import credentials
 from course.errors import EmailTaken, InvalidToken
 from course import workplace
-from course.models import (AuditEvent, Certificate, CertificatePdf, ExternalAchievement, LessonProgress,
-                           ModuleCompletion, PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager,
-                           TeamMembership,
+from course.models import (AuditEvent, Certificate, CertificatePdf, ExerciseResult, ExternalAchievement, LessonProgress,
+                           ModuleCompletion, PracticeSubmission, QuizAttempt, QuizReread, Reflection, Team, TeamCoach,
+                           TeamManager, TeamMembership,
                            User, new_session_token)
 from course.text import clean_name
 
@@ -186,6 +186,9 @@ def export_data(session: Session, user: User) -> dict:
                                               .where(TeamMembership.user_id == user.id))],
         "reflecties": [{"module": r.module_slug, "les": r.lesson_slug, "tekst": r.text, "bijgewerkt": when(r.updated_at)}
                        for r in session.scalars(select(Reflection).where(Reflection.user_id == user.id))],
+        "oefenvragen": [{"module": r.module_slug, "les": r.lesson_slug, "vraag": r.question_id, "antwoord": r.answer,
+                         "punten": r.points, "datum": when(r.answered_at)}
+                        for r in session.scalars(select(ExerciseResult).where(ExerciseResult.user_id == user.id))],
         "praktijkopdrachten": [{"module": p.module_slug, "status": p.status, "ingeleverd": when(p.submitted_at),
                                 "antwoorden": p.answers, "feedback": p.feedback, "coach": p.reviewer_name,
                                 "beoordeeld": when(p.reviewed_at)}
@@ -211,8 +214,8 @@ def delete_account(session: Session, user: User, *, keep_name_on_certificates: b
     # Explicit deletes: the database's ON DELETE rules do the same (on SQLite through the pragma
     # in extensions.py), but removing someone's data must not depend on a connection setting.
     # A hand-in waiting for review goes too: the coach's page for it then answers 404.
-    for model in (ModuleCompletion, QuizAttempt, LessonProgress, Reflection, PracticeSubmission, TeamMembership,
-                  TeamManager, TeamCoach, ExternalAchievement):
+    for model in (ModuleCompletion, QuizReread, QuizAttempt, LessonProgress, Reflection, ExerciseResult,
+                  PracticeSubmission, TeamMembership, TeamManager, TeamCoach, ExternalAchievement):
         session.execute(delete(model).where(model.user_id == user.id))
     session.execute(update(PracticeSubmission).where(PracticeSubmission.reviewer_id == user.id)
                     .values(reviewer_id=None))

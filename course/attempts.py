@@ -4,24 +4,29 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from course.catalog import Course, Module, Quiz
+from course.catalog import Course, Lesson, Module, Quiz
 from course.certificates import issue_for_completion
 from course.catalog.questions import QUESTION_TYPES, AnswerError, Question, ReviewRow
-from course.errors import NotFound, QuizLocked, TamperedAnswers
+from course.errors import NotFound, QuizLocked, RetakeNotYet, TamperedAnswers
 from course.itemstats import item_rows
-from course.models import ModuleCompletion, QuizAttempt, User
+from course.models import ModuleCompletion, QuizAttempt, QuizReread, User
 from course.text import utcnow
 from course.progress import completed_lessons
+from course.text import dutch_datetime
 
-
-
-
+# After a failed attempt: the lessons with the most mistakes (at most this many) are to be opened again.
+REREAD_TOP = 3
+# After the third failed attempt in a row and later, the next one opens after this wait
+# (after the second, after QUIZ_RETAKE_WAIT_MINUTES).
+LONG_WAIT = timedelta(hours=24)
+DEFAULT_WAIT_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,19 @@ def completion_for(session: Session, user: User, module: Module) -> ModuleComple
         ModuleCompletion.user_id == user.id, ModuleCompletion.module_slug == module.slug))
 
 
-def _draw(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
-    """Draw per the quiz's blueprint: the set number of items from every lesson, in lesson order."""
+def _draw(quiz: Quiz, rng: random.Random, seen: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Draw per the quiz's blueprint: the set number of items from every lesson, in lesson order.
+
+    Items the learner had in an earlier attempt (`seen`) are drawn only where a lesson has too few new ones.
+    """
     questions = []
     for lesson, count in quiz.blueprint:
-        questions += rng.sample([q for q in quiz.questions if q.lesson == lesson], count)
+        bank = [q for q in quiz.questions if q.lesson == lesson]
+        new = [q for q in bank if q.id not in seen]
+        picked = rng.sample(new, min(count, len(new)))
+        picked += rng.sample([q for q in bank if q.id in seen], count - len(picked))
+        rng.shuffle(picked)
+        questions += picked
     drawn = []
     for question in questions:
         order = [c.id for c in question.choices()]
@@ -91,8 +104,61 @@ def _still_fits(attempt: QuizAttempt, quiz: Quiz) -> bool:
     return True
 
 
-def start_attempt(session: Session, user: User, module: Module, rng: random.Random | None = None) -> QuizAttempt:
-    """Return the learner's open attempt, or draw a new one. Raise QuizLocked before the lessons are done."""
+@dataclass(frozen=True)
+class RetakeRule:
+    """Whether a learner may start a new attempt now, and if not, what opens it.
+
+    After a failed attempt the lessons with the most mistakes are to be opened again (`reread`); after
+    the second failed attempt in a row the next opens only after a wait, after the third and later after
+    24 hours (`opens_at`). A pass ends the rules: a completed module's quiz may be made again at any time.
+    """
+
+    failures: int  # failed attempts in a row, since the last pass
+    reread: tuple[Lesson, ...] = ()  # lessons of the last failed attempt not opened since
+    opens_at: datetime | None = None
+
+    def is_open(self, now: datetime) -> bool:
+        return not self.reread and (self.opens_at is None or now >= self.opens_at)
+
+    def message(self, now: datetime) -> str:
+        """Why the next attempt is not open yet, in Dutch ('' when it is)."""
+        parts = []
+        if self.reread:
+            titles = ", ".join(f"‘{lesson.title}’" for lesson in self.reread)
+            parts.append(f"Open eerst nog een keer {'de les' if len(self.reread) == 1 else 'de lessen'} {titles}.")
+        if self.opens_at is not None and now < self.opens_at:
+            parts.append(f"Je volgende poging kan vanaf {dutch_datetime(self.opens_at)} uur.")
+        return " ".join(parts)
+
+
+def retake_rule(session: Session, user: User, module: Module, wait_minutes: int = DEFAULT_WAIT_MINUTES) -> RetakeRule:
+    """The retake rule for this learner and module, from their submitted attempts and lessons opened since."""
+    done = list(session.execute(
+        select(QuizAttempt.id, QuizAttempt.passed, QuizAttempt.submitted_at)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.module_slug == module.slug,
+               QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())))
+    failures = 0
+    for _, passed, _ in done:
+        if passed:
+            break
+        failures += 1
+    if not failures:
+        return RetakeRule(0)
+    last_id, _, last_at = done[0]
+    pending = set(session.scalars(select(QuizReread.lesson_slug).where(
+        QuizReread.attempt_id == last_id, QuizReread.opened_at.is_(None))))
+    reread = tuple(lesson for lesson in module.lessons if lesson.slug in pending)
+    wait = None if failures < 2 else timedelta(minutes=wait_minutes) if failures == 2 else LONG_WAIT
+    return RetakeRule(failures, reread, last_at + wait if wait else None)
+
+
+def start_attempt(session: Session, user: User, module: Module, rng: random.Random | None = None, *,
+                  now: datetime | None = None, wait_minutes: int = DEFAULT_WAIT_MINUTES) -> QuizAttempt:
+    """Return the learner's open attempt, or draw a new one.
+
+    Raise QuizLocked before the lessons are done, RetakeNotYet while the retake rule keeps the next one shut.
+    """
     quiz = module.quiz
     if quiz is None:
         raise NotFound()
@@ -104,8 +170,14 @@ def start_attempt(session: Session, user: User, module: Module, rng: random.Rand
             return current
         session.delete(current)  # the quiz was edited so this draw no longer exists; start afresh
         session.flush()
-    attempt = QuizAttempt(user_id=user.id, module_slug=module.slug, quiz_hash=quiz.content_hash,
-                          draw=_draw(quiz, rng or random.Random(secrets.randbits(64))), answers={})
+    now = now or utcnow()
+    rule = retake_rule(session, user, module, wait_minutes)
+    if not rule.is_open(now):
+        session.rollback()
+        raise RetakeNotYet(rule.message(now))
+    seen = frozenset(entry["q"] for previous in attempts_for(session, user, module) for entry in previous.draw)
+    attempt = QuizAttempt(user_id=user.id, module_slug=module.slug, quiz_hash=quiz.content_hash, started_at=now,
+                          draw=_draw(quiz, rng or random.Random(secrets.randbits(64)), seen), answers={})
     session.add(attempt)
     try:
         session.commit()
@@ -192,7 +264,7 @@ def grade(attempt: QuizAttempt, quiz: Quiz, answers: Mapping[str, Any]) -> tuple
 
 
 def submit_attempt(session: Session, course: Course, user: User, module: Module, attempt: QuizAttempt,
-                   answers: Mapping[str, Any], issuer: str) -> Submission:
+                   answers: Mapping[str, Any], issuer: str, now: datetime | None = None) -> Submission:
     """Grade and close an attempt exactly once; passing with all lessons done completes the module.
 
     The completion and the certificates it earns are written in the same transaction.
@@ -202,7 +274,7 @@ def submit_attempt(session: Session, course: Course, user: User, module: Module,
         return Submission(attempt, first_time=False, completed_module=False)
     score, records = grade(attempt, quiz, answers)
     passed = score >= quiz.pass_mark
-    now = utcnow()
+    now = now or utcnow()
     # Close the attempt only if it is still open: a second submit (double click, second tab)
     # matches no row and gets the existing result instead of a second grading.
     result = session.execute(
@@ -215,17 +287,22 @@ def submit_attempt(session: Session, course: Course, user: User, module: Module,
         session.refresh(attempt)
         return Submission(attempt, first_time=False, completed_module=False)
     session.add_all(item_rows(attempt, records))  # the item statistics' copy, in the same transaction
+    if not passed:  # the lessons to open again before the next attempt
+        session.add_all(QuizReread(attempt_id=attempt.id, user_id=user.id, module_slug=module.slug,
+                                   lesson_slug=lesson.slug, mistakes=n)
+                        for lesson, n in mistakes_by_lesson(records, module)[:REREAD_TOP])
     completed = False
     if passed and lessons_finished(session, user, module) and completion_for(session, user, module) is None:
         session.add(ModuleCompletion(user_id=user.id, module_slug=module.slug, completed_at=now,
                                      attempt_id=attempt.id))
-        issue_for_completion(session, course, user, module, issuer, now)
+        issue_for_completion(session, course, user, module, issuer, now, score=score)
         completed = True
     try:
         session.commit()
     except IntegrityError:  # the module was completed by a parallel request; the attempt still counts
         session.rollback()
-        return submit_attempt(session, course, user, module, session.get(QuizAttempt, attempt.id), answers, issuer)
+        return submit_attempt(session, course, user, module, session.get(QuizAttempt, attempt.id), answers, issuer,
+                              now)
     session.refresh(attempt)
     return Submission(attempt, first_time=True, completed_module=completed)
 
@@ -270,10 +347,17 @@ def review(attempt: QuizAttempt) -> list[ReviewItem]:
     return items
 
 
-def lessons_to_reread(items: Sequence[ReviewItem], module: Module) -> list[tuple[Any, int]]:
-    """The lessons behind the questions that were not (fully) right, in lesson order, each with its count."""
+def mistakes_by_lesson(records: Sequence[Mapping[str, Any]], module: Module) -> list[tuple[Lesson, int]]:
+    """The lessons behind the questions that were not (fully) right, most mistakes first (ties in lesson order)."""
     counts: dict[str, int] = {}
-    for item in items:
-        if not item.correct:
-            counts[item.question.lesson] = counts.get(item.question.lesson, 0) + 1
-    return [(lesson, counts[lesson.slug]) for lesson in module.lessons if lesson.slug in counts]
+    for record in records:
+        if record["points"] < 0.999:
+            lesson = record["question"]["lesson"]
+            counts[lesson] = counts.get(lesson, 0) + 1
+    found = [(lesson, counts[lesson.slug]) for lesson in module.lessons if lesson.slug in counts]
+    return sorted(found, key=lambda pair: -pair[1])
+
+
+def lessons_to_reread(attempt: QuizAttempt, module: Module) -> list[tuple[Lesson, int]]:
+    """The lessons a failed attempt asks to reread: the top three by mistakes, most first."""
+    return mistakes_by_lesson(attempt.results or [], module)[:REREAD_TOP]

@@ -46,6 +46,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "QUIZ_DIR": env.get("QUIZ_DIR", str(ROOT / "quizzes")),
         # A bank needs this many items per lesson (and this many minus one more than a draw takes).
         "QUIZ_MIN_ITEMS_PER_LESSON": int(env.get("QUIZ_MIN_ITEMS_PER_LESSON", "3")),
+        # After the second failed attempt at a module quiz, the next one opens after this many minutes;
+        # after the third and later, after 24 hours (course/attempts.py, retake_rule).
+        "QUIZ_RETAKE_WAIT_MINUTES": int(env.get("QUIZ_RETAKE_WAIT_MINUTES", "60")),
         "ISSUER_NAME": env.get("ISSUER_NAME", "Leerplatform Veilige Gehechtheid"),
         # Open Badges signing key (Ed25519, PEM): the PEM itself, or a path to it. Neither: one is generated on
         # first start into the instance folder. Retired keys (PEM paths, comma-separated) stay published so the

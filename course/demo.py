@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from course import accounts, attempts, teams
+from course import accounts, attempts, exercises, teams
 from course.catalog import Course
 from course.models import Organisation
 from course.progress import mark_lesson_done
+from course.text import utcnow
 
 DEMO_PASSWORD = "gehecht-en-veilig"
 
@@ -25,6 +27,8 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("cursist, halverwege module 1", "Anouk van der Meer-Çelik", "anouk@voorbeeld.nl"),
     DemoAccount("cursist, net begonnen", "Zoë Brûlé", "zoe@voorbeeld.nl"),
+    DemoAccount("cursist, wacht op een nieuwe poging van quiz 1", "Daan Hoekstra", "daan@voorbeeld.nl"),
+    DemoAccount("cursist, loopt vast op module 1 (drie pogingen niet gehaald)", "Noor Bakker", "noor@voorbeeld.nl"),
     DemoAccount("leidinggevende van team De Regenboog", "Marieke de Vries", "leiding@voorbeeld.nl"),
     DemoAccount("coach van team De Regenboog (een inlevering wacht)", "Fatima El Amrani", "coach@voorbeeld.nl"),
     DemoAccount("beheerder", "Bram Beheer", "beheer@voorbeeld.nl"),
@@ -62,6 +66,7 @@ def create_demo_data(session: Session, course: Course) -> list[DemoAccount]:
         _demo_hand_in(session, course, "anouk@voorbeeld.nl")
         _demo_hand_in(session, course, "gastouder@voorbeeld.nl")
         _practice_attempts(session, course)
+        _demo_retakes(session, course)
     return created
 
 
@@ -86,21 +91,47 @@ def _practice_attempts(session: Session, course: Course) -> None:
         for lesson in module.lessons:
             mark_lesson_done(session, user, lesson)
         ability = 0.45 + 0.5 * n / PRACTICE_LEARNERS
-        for _ in range(3):
-            attempt = attempts.start_attempt(session, user, module, rng)
-            answers = {}
-            for drawn in attempts.drawn_questions(attempt, module.quiz):
-                question = drawn.question
-                if rng.random() < ability:
-                    answers[question.id] = question.key()
-                elif question.type_name == "single":
-                    answers[question.id] = rng.choice([o.id for o in question.options if not o.correct])
-                elif question.type_name == "multiple":
-                    answers[question.id] = sorted(question.key()[:-1] + [o.id for o in question.options
-                                                                         if not o.correct][:1])
-            done = attempts.submit_attempt(session, course, user, module, attempt, answers, "Demo")
+        when = utcnow() - timedelta(days=30)
+        for _ in range(3):  # a day apart, with the lessons to reread opened in between (the retake rule)
+            done = _simulated_attempt(session, course, user, module, rng, ability, when)
             if done.attempt.passed:
                 break
+            when += timedelta(days=1)
+
+
+def _simulated_attempt(session: Session, course: Course, user, module, rng: random.Random, ability: float,
+                       when: datetime):
+    """One attempt through the real functions: reread what the last failure asked, answer with `ability`."""
+    for lesson in attempts.retake_rule(session, user, module).reread:
+        exercises.mark_reread(session, user, lesson, when)
+    attempt = attempts.start_attempt(session, user, module, rng, now=when)
+    answers = {}
+    for drawn in attempts.drawn_questions(attempt, module.quiz):
+        question = drawn.question
+        if rng.random() < ability:
+            answers[question.id] = question.key()
+        elif question.type_name == "single":
+            answers[question.id] = rng.choice([o.id for o in question.options if not o.correct])
+        elif question.type_name == "multiple":
+            answers[question.id] = sorted(question.key()[:-1] + [o.id for o in question.options
+                                                                 if not o.correct][:1])
+    return attempts.submit_attempt(session, course, user, module, attempt, answers, "Demo", when)
+
+
+def _demo_retakes(session: Session, course: Course) -> None:
+    """Daan failed quiz 1 twice (just now: the lessons to reread and a wait are ahead); Noor failed it three times."""
+    module = course.modules[0]
+    if module.quiz is None:
+        return
+    rng = random.Random(23)
+    for email, failures in (("daan@voorbeeld.nl", 2), ("noor@voorbeeld.nl", 3)):
+        user = accounts.find_user_by_email(session, email)
+        for lesson in module.lessons:
+            mark_lesson_done(session, user, lesson)
+        when = utcnow() - timedelta(days=failures)
+        for n in range(failures):
+            _simulated_attempt(session, course, user, module, rng, 0.0, when if n + 1 < failures else utcnow())
+            when += timedelta(days=1)
 
 
 def _demo_team(session: Session) -> None:
@@ -110,7 +141,7 @@ def _demo_team(session: Session) -> None:
     organisation = teams.create_organisation(session, None, DEMO_ORGANISATION)
     team = teams.create_team(session, None, organisation, DEMO_TEAM)
     teams.appoint_manager(session, None, team, accounts.find_user_by_email(session, "leiding@voorbeeld.nl"))
-    for email in ("anouk@voorbeeld.nl", "zoe@voorbeeld.nl"):
+    for email in ("anouk@voorbeeld.nl", "zoe@voorbeeld.nl", "daan@voorbeeld.nl", "noor@voorbeeld.nl"):
         teams.join(session, team, accounts.find_user_by_email(session, email))
     teams.appoint_coach(session, None, team, accounts.find_user_by_email(session, "coach@voorbeeld.nl"))
 

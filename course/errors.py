@@ -69,3 +69,11 @@ class ReflectionTooLong(ReflectionRefused):
     def __init__(self, limit: int):
         super().__init__(f"Je reflectie is te lang: hoogstens {limit} tekens. Maak hem wat korter; je tekst is niet "
                          "opgeslagen.")
+
+
+class ExerciseProblem(DomainError):
+    """A practice answer that cannot be stored (none given, or not of this question); the message says why."""
+
+
+class RetakeNotYet(DomainError):
+    """A new quiz attempt is not open yet (lessons to reread, or a wait); the message says why and what to do."""

@@ -19,9 +19,12 @@ from typing import Any, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from course.bankcheck import key_is_longest
 from course.catalog import Module
+from course.catalog.questions import SingleChoice
 from course.models import QuizAttempt, QuizItemResult
 
+KEY_LONGEST = "sleutel is de langste optie"
 TOO_EASY, TOO_HARD = 0.90, 0.30  # facility above / below: the item hardly tells learners apart
 MIN_ATTEMPTS = 10  # below this an item's figures are shown but not judged
 
@@ -48,13 +51,16 @@ class ItemStats:
     facility: float | None  # 0-1
     discrimination: float | None  # item-rest correlation, -1..1
     options: list[tuple[str, str, bool, int]] = field(default_factory=list)  # (id, text, correct, times chosen)
+    key_longest: bool = False  # a single-choice item whose key is its longest option: a surface cue
+    variance: float | None = None  # of the item's points over its attempts
 
     @property
     def flags(self) -> list[str]:
-        """Dutch warnings for the author; none while there are too few attempts to judge."""
+        """Dutch warnings for the author; the figures are judged only with enough attempts."""
+        cue = [KEY_LONGEST] if self.key_longest else []
         if self.attempts < MIN_ATTEMPTS or self.facility is None:
-            return ["te weinig pogingen"] if self.attempts < MIN_ATTEMPTS else []
-        flags = []
+            return cue + (["te weinig pogingen"] if self.attempts < MIN_ATTEMPTS else [])
+        flags = cue
         if self.facility > TOO_EASY:
             flags.append("te makkelijk")
         if self.facility < TOO_HARD:
@@ -79,6 +85,20 @@ class ModuleStats:
     median: float | None
     histogram: list[int]  # attempts per score band 0-9, 10-19, ..., 90-100
     items: list[ItemStats]
+    reliability: float | None = None  # KR-20 (Cronbach's alpha with partial credit), from the graded attempts
+    sem: float | None = None  # standard error of measurement, in score points (percent)
+
+
+def reliability(items: list[ItemStats], draw: int, total_sd: float | None) -> float | None:
+    """Cronbach's alpha (KR-20 for right/wrong items) of a drawn quiz: k/(k-1) * (1 - k * mean item variance / total
+    variance), with k the items per attempt and the variances in points. None with too little to go on."""
+    judged = [(i.attempts, i.variance) for i in items if i.variance is not None and i.attempts > 1]
+    n = sum(a for a, _ in judged)
+    if draw < 2 or not n or not total_sd:
+        return None
+    mean_variance = sum(a * v for a, v in judged) / n
+    total_variance = (total_sd * draw / 100) ** 2  # the sd of scores in percent, as points out of `draw`
+    return max(-1.0, min(1.0, draw / (draw - 1) * (1 - draw * mean_variance / total_variance)))
 
 
 def module_stats(session: Session, module: Module) -> ModuleStats:
@@ -105,12 +125,14 @@ def module_stats(session: Session, module: Module) -> ModuleStats:
     sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / (len(scores) - 1)) if len(scores) > 1 else None
     ordered = sorted(scores)
     median = (ordered[(len(ordered) - 1) // 2] + ordered[len(ordered) // 2]) / 2 if ordered else None
+    items = _item_stats(session, module) if quiz else []
+    alpha = reliability(items, quiz.draw, sd) if quiz and len(attempts) >= MIN_ATTEMPTS else None
     return ModuleStats(
         module=module, attempts=len(attempts), learners=len(tries),
         pass_rate=sum(bool(a.passed) for a in attempts) / len(attempts) if attempts else None,
         learners_passed=len(passed_users), attempts_to_pass=sum(needed) / len(needed) if needed else None,
-        mean=mean, sd=sd, median=median, histogram=histogram,
-        items=_item_stats(session, module) if quiz else [],
+        mean=mean, sd=sd, median=median, histogram=histogram, items=items,
+        reliability=alpha, sem=sd * math.sqrt(1 - alpha) if alpha is not None and alpha >= 0 else None,
     )
 
 
@@ -134,7 +156,9 @@ def _item_stats(session: Session, module: Module) -> list[ItemStats]:
         n = row.n if row else 0
         options = [(o.id, o.text, o.correct, chosen[question.id][o.id]) for o in getattr(question, "options", ())]
         items.append(ItemStats(question.id, question.lesson, question.type_name, question.text, n,
-                               row.x / n if n else None, _correlation(row) if n else None, options))
+                               row.x / n if n else None, _correlation(row) if n else None, options,
+                               isinstance(question, SingleChoice) and key_is_longest(question),
+                               max(0.0, row.xx / n - (row.x / n) ** 2) if n else None))
     return items
 
 

@@ -20,6 +20,10 @@ from course.models import Certificate, LessonProgress, ModuleCompletion, Practic
 WAITING, REVISION, SIGNED = "ingeleverd", "herzien", "afgetekend"
 
 
+# After this many failed attempts at a module's quiz, the team table says "loopt vast op module N".
+STUCK_AFTER = 3
+
+
 class PracticeState(Enum):
     """Where a learner stands with a module's assignment: the value is the CSS and URL slug."""
 
@@ -91,6 +95,12 @@ class ModuleProgress:
     completed_at: datetime | None
     certificate: str | None = None  # verification code of the valid module certificate
     practice: PracticeState | None = None  # the assignment: handed in, revision asked, signed off (or None)
+    failed_attempts: int = 0  # failed quiz attempts (read for team tables; 0 where not read)
+
+    @property
+    def stuck(self) -> bool:
+        """Three or more failed quiz attempts and the module not completed: the coach and manager see it."""
+        return self.failed_attempts >= STUCK_AFTER and self.completed_at is None
 
     @property
     def steps(self) -> int:
@@ -223,12 +233,13 @@ def _progress_statement():
 
 def _build(course: Course, done: dict[tuple[str, str], datetime], counts: dict[str, int],
            completions: dict[str, datetime], certificates: dict[str, str],
-           practice: dict[str, set[str]] | None = None) -> CourseProgress:
+           practice: dict[str, set[str]] | None = None, failed: dict[str, int] | None = None) -> CourseProgress:
     """The one place where lessons, completions, certificates and hand-ins become progress."""
     modules = tuple(  # positional: a team table builds some 2,000 of these; a passed quiz is a completed module
         ModuleProgress(module, min(counts.get(module.slug, 0), len(module.lessons)), module.slug in completions,
                        completions.get(module.slug), certificates.get(module.slug),
-                       PracticeState.of(practice[module.slug]) if practice and module.slug in practice else None)
+                       PracticeState.of(practice[module.slug]) if practice and module.slug in practice else None,
+                       failed.get(module.slug, 0) if failed else 0)
         for module in course.modules)
     return CourseProgress(course=course, done=done, modules=modules, certificates=certificates)
 
@@ -285,13 +296,18 @@ def progress_and_activity(session: Session, course: Course, user_ids, *, lessons
              select(literal("c"), Certificate.user_id, Certificate.scope, Certificate.code, number, moment)
              .where(Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None)),
              select(literal("p"), PracticeSubmission.user_id, PracticeSubmission.module_slug, PracticeSubmission.status,
-                    number, moment).where(PracticeSubmission.user_id.in_(user_ids)).distinct()]
+                    number, moment).where(PracticeSubmission.user_id.in_(user_ids)).distinct(),
+             # failed quiz attempts per module: kept fresh in the team cache by the triggers on quiz_attempts
+             select(literal("f"), QuizAttempt.user_id, QuizAttempt.module_slug, text, func.count(QuizAttempt.id), moment)
+             .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.passed.is_(False))
+             .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)]
     if activity:
         parts.append(select(literal("q"), QuizAttempt.user_id, text, text, number, func.max(QuizAttempt.submitted_at))
                      .where(QuizAttempt.user_id.in_(user_ids)).group_by(QuizAttempt.user_id))
     done: dict[int, dict[tuple[str, str], datetime]] = defaultdict(dict)
     counts, completions, certificates = defaultdict(dict), defaultdict(dict), defaultdict(dict)
     practice: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    failed: dict[int, dict[str, int]] = defaultdict(dict)
     latest: dict[int, datetime] = {}  # the last lesson or quiz of each learner, with `activity`
     for kind, user_id, slug, value, n, at in session.execute(union_all(*parts)):
         if kind == "n":
@@ -304,13 +320,16 @@ def progress_and_activity(session: Session, course: Course, user_ids, *, lessons
             certificates[user_id][slug] = value
         elif kind == "p":
             practice[user_id][slug].add(value)
+        elif kind == "f":
+            failed[user_id][slug] = n
         if kind in "nlq" and at is not None and (user_id not in latest or at > latest[user_id]):
             latest[user_id] = at
     counts.update((user_id, _lesson_counts(course, lessons_done)) for user_id, lessons_done in done.items())
-    ids = {*counts, *completions, *certificates, *practice,
+    ids = {*counts, *completions, *certificates, *practice, *failed,
            *(user_ids if isinstance(user_ids, (list, tuple, set, frozenset)) else ())}
     progress = {user_id: _build(course, done.get(user_id, {}), counts.get(user_id, {}), completions.get(user_id, {}),
-                                certificates.get(user_id, {}), practice.get(user_id)) for user_id in ids}
+                                certificates.get(user_id, {}), practice.get(user_id), failed.get(user_id))
+                for user_id in ids}
     return progress, latest
 
 

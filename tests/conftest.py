@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -259,6 +260,16 @@ def read_all_lessons(app, user_id: int, slug: str = "eerste-module") -> None:
         for lesson in app.extensions["course"].module(slug).lessons:
             mark_lesson_done(db.session, user, lesson)
         db.session.remove()
+
+
+def next_attempt_time(session, user, module):
+    """Meet the retake rule as a learner would: open the lessons to reread; the moment the wait ends (or now)."""
+    from course import attempts, exercises
+    from course.text import utcnow
+    rule = attempts.retake_rule(session, user, module)
+    for lesson in rule.reread:
+        exercises.mark_reread(session, user, lesson)
+    return max(utcnow(), rule.opens_at or utcnow())
 
 
 def complete_module(app, user_id: int, slug: str = "eerste-module") -> None:
@@ -544,3 +555,48 @@ def browser_login(page, check, base: str, email: str, password: str = PASSWORD) 
 def all_criteria_met(module) -> dict:
     """A review's marks with every rubric criterion of the module's assignment voldoende (to sign off)."""
     return {c.id: {"ok": True, "note": ""} for c in module.assignment.criteria}
+
+
+# ----- the fixture quiz of module 1 over HTTP (test_quiz_flow.py, test_retakes.py) -----
+
+def finish_lessons(client, module="eerste-module"):
+    for lesson in ("les-1", "les-2", "les-3"):
+        token = csrf_token(client.get(f"/cursus/{module}/{lesson}").get_data(as_text=True))
+        client.post(f"/cursus/{module}/{lesson}/afgerond", data={"csrf_token": token})
+
+
+def drawn_ids(html: str) -> list[str]:
+    ids = []
+    for name in re.findall(r'name="q-([a-z0-9-]+)"', html):
+        qid = next((q for q in ("enkel", "meer", "sorteer", "volgorde", "extra") if name == q or name.startswith(q + "-")))
+        if qid not in ids:
+            ids.append(qid)
+    return ids
+
+
+RIGHT = {
+    "enkel": {"q-enkel": "a"},
+    "meer": {"q-meer": ["a", "b"]},
+    "sorteer": {"q-sorteer-troost": "veilig", "q-sorteer-wegkijken": "vermijdend"},
+    "volgorde": {"q-volgorde-een": "1", "q-volgorde-twee": "2", "q-volgorde-drie": "3"},
+    "extra": {"q-extra": "a"},
+}
+WRONG = {
+    "enkel": {"q-enkel": "b"},
+    "meer": {"q-meer": ["c"]},
+    "sorteer": {"q-sorteer-troost": "vermijdend", "q-sorteer-wegkijken": "veilig"},
+    "volgorde": {"q-volgorde-een": "3", "q-volgorde-twee": "2", "q-volgorde-drie": "1"},
+    "extra": {"q-extra": "b"},
+}
+
+
+def answers(ids, table, wrong=()):
+    data = {}
+    for qid in ids:
+        data.update((WRONG if qid in wrong else table)[qid])
+    return data
+
+
+def submit(client, url, data, action="inleveren"):
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token, "actie": action})

@@ -7,7 +7,7 @@ import pytest
 from course import attempts, itemstats
 from course.extensions import db
 from course.models import QuizItemResult, User
-from conftest import read_all_lessons
+from conftest import next_attempt_time, read_all_lessons
 
 MODULE = "eerste-module"
 
@@ -19,7 +19,8 @@ def take(app, user_id: int, right: set[str]) -> float:
         course = app.extensions["course"]
         module = course.module(MODULE)
         user = db.session.get(User, user_id)
-        attempt = attempts.start_attempt(db.session, user, module)
+        now = next_attempt_time(db.session, user, module)
+        attempt = attempts.start_attempt(db.session, user, module, now=now)
         answers = {}
         for drawn in attempts.drawn_questions(attempt, module.quiz):
             q = drawn.question
@@ -29,7 +30,7 @@ def take(app, user_id: int, right: set[str]) -> float:
                 answers[q.id] = next(o.id for o in q.options if not o.correct)
             elif q.type_name == "multiple":
                 answers[q.id] = [o.id for o in q.options if not o.correct]
-        done = attempts.submit_attempt(db.session, course, user, module, attempt, answers, "Org")
+        done = attempts.submit_attempt(db.session, course, user, module, attempt, answers, "Org", now)
         score = done.attempt.score
         db.session.remove()
         return score
@@ -108,3 +109,28 @@ def test_empty_state(app, client, make_user, auth):
     auth.login("beheer@voorbeeld.nl")
     page = client.get("/beheer/vragen").get_data(as_text=True)
     assert "Er zijn nog geen pogingen ingeleverd" in page
+
+
+def test_reliability_is_cronbachs_alpha_of_the_drawn_items():
+    from course.itemstats import ItemStats, reliability
+    pair = [ItemStats(q, "les", "single", "?", 100, 0.5, None, variance=0.25) for q in ("a", "b")]
+    # Two items that always agree: totals 0 or 2 of 2 (sd 50 points in percent) -> alpha 1.
+    assert reliability(pair, 2, 50.0) == pytest.approx(1.0)
+    # Two independent items: total variance 0.5 (sd 35.36 points) -> alpha 0.
+    assert reliability(pair, 2, 50.0 * 0.5 ** 0.5) == pytest.approx(0.0, abs=1e-9)
+    assert reliability(pair, 2, None) is None and reliability([], 2, 10.0) is None
+
+
+def test_page_shows_kr20_and_sem_and_flags_keys_that_are_the_longest_option(app, client, graded, make_user, auth):
+    stats = stats_of(app)
+    assert stats.reliability is not None and -1 <= stats.reliability <= 1
+    if stats.reliability >= 0:
+        assert stats.sem == pytest.approx(stats.sd * (1 - stats.reliability) ** 0.5)
+    items = {item.question_id: item for item in stats.items}
+    assert "sleutel is de langste optie" in items["extra"].flags  # "Een getrainde professional" is longest
+    assert "sleutel is de langste optie" not in items["meer"].flags  # only single-choice items
+    make_user(email="beheer@voorbeeld.nl", is_admin=True)
+    auth.login("beheer@voorbeeld.nl")
+    html = client.get(f"/beheer/vragen?module={MODULE}").get_data(as_text=True)
+    assert "Betrouwbaarheid (KR-20)" in html and "Meetfout (SEM)" in html
+    assert "Hoe goed de vragen samen hetzelfde meten" in html and "sleutel is de langste optie" in html

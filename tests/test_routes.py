@@ -38,6 +38,7 @@ EXPECTED = {
     "learn.module": ("/cursus/eerste-module/", (R, OK, OK, OK)),
     "learn.lesson": ("/cursus/eerste-module/les-1", (R, OK, OK, OK)),
     "learn.lesson_done": ("/cursus/eerste-module/les-1/afgerond", (NA, NA, NA, NA)),
+    "learn.exercise": ("/cursus/eerste-module/les-1/oefenvraag/oef-troost", (NA, NA, NA, NA)),
     "quiz.show": ("/cursus/eerste-module/quiz/", (R, OK, OK, OK)),
     "quiz.start": ("/cursus/eerste-module/quiz/start", (NA, NA, NA, NA)),
     "quiz.attempt": ("/cursus/eerste-module/quiz/poging/{attempt}", (R, R, NF, NF)),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import markdown
@@ -13,6 +14,7 @@ from course.text import SLUG_RE, slugify
 from course.catalog.files import ContentError, key_line, read_yaml, split_front_matter, text_field
 from course.catalog.quizfile import MIN_ITEMS_PER_LESSON, load_quiz
 from course.catalog.assignment import FILENAME as ASSIGNMENT_FILE, load_assignment
+from course.catalog.exercises import exercise_path, load_exercises
 from course.catalog.guidefile import FOLDER as GUIDE_FOLDER, load_guide
 
 NUMBERED = re.compile(r"^(\d+)-(" + SLUG_RE.pattern.strip("^$") + ")$")
@@ -70,6 +72,9 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path, *,
     for quiz_file in sorted(quiz_dir.glob("*.yml")) if quiz_dir.is_dir() else ():
         if quiz_file.stem not in {f.name for f in seen_slugs.values()}:
             problems.append(f"{quiz_file}: er is geen module-map content/{quiz_file.stem} bij deze quiz")
+    for practice_file in sorted((quiz_dir / "oefenen").glob("*.yml")) if (quiz_dir / "oefenen").is_dir() else ():
+        if practice_file.stem not in {f.name for f in seen_slugs.values()}:
+            problems.append(f"{practice_file}: er is geen module-map content/{practice_file.stem} bij deze oefenvragen")
     terms = _load_terms(content_dir, modules, problems)
     pages = _load_pages(content_dir / "pages", problems)
     by_folder = {seen_slugs[m.slug].name: m for m in modules}
@@ -137,6 +142,9 @@ def _load_module(folder: Path, number: int, slug: str, quiz_dir: Path, problems:
         problems.append(f"{folder}: quiz ontbreekt (verwacht: {quiz_path})")
     lesson_order = [lesson.slug for lesson in lessons]
     quiz = load_quiz(quiz_path, slug, lesson_order, problems, min_items_per_lesson) if quiz_path.exists() else None
+    exercises = load_exercises(exercise_path(quiz_dir, folder.name), slug, lesson_order,
+                               {q.id for q in quiz.questions} if quiz else set(), problems)
+    lessons = [replace(lesson, exercises=exercises.get(lesson.slug, ())) for lesson in lessons]
     return Module(
         slug=slug,
         number=number,
@@ -241,6 +249,7 @@ def describe(course: Course) -> str:
         "modules": len(course.modules),
         "lessen": len(course.lessons),
         "quizvragen": sum(len(q.questions) for q in quizzes),
+        "oefenvragen": sum(len(lesson.exercises) for lesson in course.lessons),
         "minuten": course.minutes,
         "minuten_praktijk": course.practice_minutes,
         "studietijd": course.study_text,

@@ -50,6 +50,10 @@ class Lesson:
     goals: tuple[str, ...]
     html: Markup
     path: str
+    exercises: tuple[Question, ...] = ()  # practice questions at the end of the lesson (not the exam)
+
+    def exercise(self, question_id: str) -> Question | None:
+        return next((q for q in self.exercises if q.id == question_id), None)
 
 
 @dataclass(frozen=True)

@@ -38,27 +38,8 @@ def load_quiz(path: Path, module_slug: str, lesson_slugs: list[str], problems: l
     if not isinstance(raw_questions, list) or not raw_questions:
         problems.append(f"{path}: 'questions' moet een lijst met vragen zijn")
         raw_questions = []
-    questions: list[Question] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(raw_questions, start=1):
-        qid = str(entry.get("id", "")).strip() if isinstance(entry, dict) else ""
-        where = Problems(problems, f"{path}: vraag {qid or index}")
-        if not isinstance(entry, dict):
-            where.add("moet velden als 'id' en 'type' bevatten")
-            continue
-        if not ID_RE.match(qid):
-            where.add(f"ongeldig of ontbrekend id {qid!r} (alleen kleine letters, cijfers en '-')")
-        elif qid in seen:
-            where.add(f"id {qid!r} komt twee keer voor")
-        seen.add(qid)
-        kind = QUESTION_TYPES.get(str(entry.get("type", "")))
-        if kind is None:
-            where.add(f"onbekend type {entry.get('type')!r} (kies uit {', '.join(QUESTION_TYPES)})")
-            continue
-        question = kind.build(entry, where)
-        if question.lesson and question.lesson not in lesson_slugs:
-            where.add(f"les {question.lesson!r} bestaat niet in module {module_slug}")
-        questions.append(question)
+    questions = read_questions(raw_questions, path, module_slug, lesson_slugs, problems)
+    seen = {q.id for q in questions}
     if draw and len(raw_questions) < draw:
         problems.append(f"{path}: de bank heeft {len(raw_questions)} vragen, minder dan 'draw' ({draw})")
     for qid in seen:  # "q-cos" would also read the fields of "q-cos-boven"
@@ -80,6 +61,33 @@ def load_quiz(path: Path, module_slug: str, lesson_slugs: list[str], problems: l
         content_hash=hashlib.sha256(raw).hexdigest()[:16],
         path=str(path),
     )
+
+
+def read_questions(raw_questions: list, path: Path, module_slug: str, lesson_slugs: list[str],
+                   problems: list[str]) -> list[Question]:
+    """Build every question of a file's `questions:` list with the types' own checks (exam bank and practice)."""
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw_questions, start=1):
+        qid = str(entry.get("id", "")).strip() if isinstance(entry, dict) else ""
+        where = Problems(problems, f"{path}: vraag {qid or index}")
+        if not isinstance(entry, dict):
+            where.add("moet velden als 'id' en 'type' bevatten")
+            continue
+        if not ID_RE.match(qid):
+            where.add(f"ongeldig of ontbrekend id {qid!r} (alleen kleine letters, cijfers en '-')")
+        elif qid in seen:
+            where.add(f"id {qid!r} komt twee keer voor")
+        seen.add(qid)
+        kind = QUESTION_TYPES.get(str(entry.get("type", "")))
+        if kind is None:
+            where.add(f"onbekend type {entry.get('type')!r} (kies uit {', '.join(QUESTION_TYPES)})")
+            continue
+        question = kind.build(entry, where)
+        if question.lesson and question.lesson not in lesson_slugs:
+            where.add(f"les {question.lesson!r} bestaat niet in module {module_slug}")
+        questions.append(question)
+    return questions
 
 
 def _blueprint(raw: Any, path: Path, draw: int, lesson_slugs: list[str], questions: list[Question],

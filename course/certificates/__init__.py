@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
 from course.errors import AlreadyRevoked, NotFound
-from course.models import Certificate, CertificatePdf, ModuleCompletion, User
+from course.models import Certificate, CertificatePdf, ModuleCompletion, PracticeSubmission, User
 from course.text import utcnow
 from course.certificates.pdf import (CertificateData, filename, fingerprint, render_pdf, verify_url, zip_of,
                                      zip_stream)
@@ -44,28 +44,36 @@ def module_goals(module: Module) -> list[str]:
 
 
 def _issue(session: Session, user: User, scope: str, title: str, hours: tuple[float, float], issuer: str,
-           when: datetime, goals: list[str] | None = None) -> Certificate:
+           when: datetime, goals: list[str] | None = None, **measured) -> Certificate:
     total, practice = hours  # frozen: a later change of the catalog's hours leaves this certificate as it is
     certificate = Certificate(code=new_code(), user_id=user.id, scope=scope, name=user.name, title=title,
-                              hours=total, practice_hours=practice, issuer=issuer, issued_at=when, goals=goals)
+                              hours=total, practice_hours=practice, issuer=issuer, issued_at=when, goals=goals,
+                              **measured)
     session.add(certificate)
     return certificate
 
 
 def issue_for_completion(session: Session, course: Course, user: User, module: Module, issuer: str,
-                         when: datetime) -> list[Certificate]:
+                         when: datetime, score: float | None = None) -> list[Certificate]:
     """Add the certificates a module completion earns to the session (the caller commits).
 
     Called in the same transaction as the ModuleCompletion row, so both land or neither does;
-    the partial unique index turns a racing second issue into an IntegrityError.
+    the partial unique index turns a racing second issue into an IntegrityError. What was measured is
+    frozen with them: the knowledge test's score on the module certificate, and on the course
+    certificate whether every module's practice assignment was signed off by then.
     """
     issued = [_issue(session, user, module.slug, f"Module {module.number}: {module.title}",
-                     (module.total_hours, module.practice_hours), issuer, when, module_goals(module))]
+                     (module.total_hours, module.practice_hours), issuer, when, module_goals(module),
+                     quiz_score=score)]
     session.flush()
     completed = set(session.scalars(select(ModuleCompletion.module_slug).where(ModuleCompletion.user_id == user.id)))
     if all(m.slug in completed for m in course.modules):
+        signed = set(session.scalars(select(PracticeSubmission.module_slug).where(
+            PracticeSubmission.user_id == user.id, PracticeSubmission.status == "afgetekend")))
+        with_practice = [m.slug for m in course.modules if m.assignment is not None]
         issued.append(_issue(session, user, Certificate.COURSE_SCOPE, course.title,
-                             (course.total_hours, course.practice_hours), issuer, when))
+                             (course.total_hours, course.practice_hours), issuer, when,
+                             practice_signed=all(slug in signed for slug in with_practice)))
     return issued
 
 
@@ -118,7 +126,8 @@ def reissue_with_current_name(session: Session, user: User, certificate: Certifi
         replacement = Certificate(code=new_code(), user_id=user.id, scope=certificate.scope, name=user.name,
                                   title=certificate.title, hours=certificate.hours, issuer=certificate.issuer,
                                   issued_at=certificate.issued_at, goals=certificate.goals, signer=certificate.signer,
-                                  practice_hours=certificate.practice_hours)
+                                  practice_hours=certificate.practice_hours, quiz_score=certificate.quiz_score,
+                                  practice_signed=certificate.practice_signed)
         session.add(replacement)
         try:
             session.commit()

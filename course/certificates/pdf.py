@@ -61,12 +61,14 @@ class CertificateData:
     signer: str | None = None  # a praktijkverklaring's coach, "name, role"
     practice_hours: float | None = None
     goals: tuple[str, ...] = ()  # empty on certificates issued before goals were listed
+    quiz_score: float | None = None  # None on certificates issued before the score was stated
+    practice_signed: bool | None = None  # a course certificate's practice part; None before it was stated
 
     @classmethod
     def of(cls, certificate: Certificate) -> "CertificateData":
         return cls(certificate.code, certificate.name, certificate.title, certificate.hours, certificate.issuer,
                    certificate.issued_at, certificate.is_course, certificate.signer, certificate.practice_hours,
-                   tuple(certificate.goals or ()))
+                   tuple(certificate.goals or ()), certificate.quiz_score, certificate.practice_signed)
 
     @property
     def heading(self) -> str:
@@ -79,6 +81,10 @@ class CertificateData:
         if self.signer:
             return ("heeft in de eigen praktijk deze opdracht uitgevoerd, uit de online cursus Veilige Gehechtheid:",
                     load, f"Afgetekend op {dutch_date(self.issued_at)} door {self.signer}", f"Uitgegeven door: {self.issuer}")
+        if self.quiz_score is not None and not self.is_course:  # what was measured, on new module certificates
+            return ("heeft de kennistoets behaald van deze module uit de online cursus Veilige Gehechtheid:", load,
+                    f"Kennistoets behaald op {dutch_date(self.issued_at)} met een score van {self.quiz_score:.0f}%",
+                    f"Uitgegeven door: {self.issuer}")
         return ("met goed gevolg de volledige online cursus heeft afgerond:" if self.is_course else
                 "met goed gevolg heeft afgerond, uit de online cursus Veilige Gehechtheid:",
                 load, f"Datum van uitgifte: {dutch_date(self.issued_at)}", f"Uitgegeven door: {self.issuer}")
@@ -88,7 +94,15 @@ class CertificateData:
         """Under a module or course certificate whose load has a practice part: that part is proven apart."""
         if self.signer or not self.practice_hours:
             return ""
+        if self.is_course and self.practice_signed is not None:  # stated at issue on new course certificates
+            return (PRACTICE_SIGNED if self.practice_signed else PRACTICE_NOT_SIGNED)
         return PRACTICE_NOTE
+
+
+# On a course certificate issued since the practice part is stated: whether a coach signed off all of it.
+PRACTICE_SIGNED = "Het praktijkdeel is afgetekend: een coach heeft elke praktijkopdracht afgetekend."
+PRACTICE_NOT_SIGNED = ("Het praktijkdeel is nog niet afgetekend. Een coach tekent het apart af, "
+                       "met een praktijkverklaring per module.")
 
 
 # Raise when the drawing below changes, so that stored PDFs (certificates.stored_pdfs) are drawn again.

@@ -31,3 +31,7 @@ def check_content():
         click.echo(f"{len(error.problems)} probleem/problemen gevonden.", err=True)
         raise SystemExit(1)
     click.echo(f"Inhoud in orde: {describe(course)}")
+    from course.bankcheck import report
+    for module in course.modules:
+        if module.quiz:
+            click.echo(report(module))

@@ -2,9 +2,9 @@
 
 The database holds learner state only; course content lives in the catalog and rows refer to it by slug.
 """
-from course.models.learning import (Certificate, CoachObservation, LessonProgress, ModuleCompletion, PracticePlan,
-                                    PracticeSubmission, QuizAttempt, QuizItemResult, Reflection, User,
-                                    new_session_token)
+from course.models.learning import (Certificate, CoachObservation, ExerciseResult, LessonProgress, ModuleCompletion,
+                                    PracticePlan, PracticeSubmission, QuizAttempt, QuizItemResult, QuizReread, Reflection,
+                                    User, new_session_token)
 from course.models.organisations import (ORGANISATION_KINDS, Location, Organisation, Team, TeamCoach, TeamManager,
                                          TeamMembership)
 from course.models.credentials import ExternalAchievement, OpenBadge
@@ -15,6 +15,7 @@ __all__ = [
     "Certificate",
     "CertificatePdf",
     "CoachObservation",
+    "ExerciseResult",
     "ExternalAchievement",
     "LessonProgress",
     "Location",
@@ -27,6 +28,7 @@ __all__ = [
     "PracticeSubmission",
     "QuizAttempt",
     "QuizItemResult",
+    "QuizReread",
     "Reflection",
     "SentMail",
     "Team",

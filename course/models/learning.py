@@ -162,6 +162,11 @@ class Certificate(db.Model):
     signer: Mapped[str | None] = mapped_column(String(200), default=None)
     # Of `hours`, the part on the floor (frozen at issue); NULL on certificates issued before it was recorded.
     practice_hours: Mapped[float | None] = mapped_column(default=None)
+    # What the knowledge test measured, frozen at issue: the passing score on a module certificate; NULL on
+    # certificates issued before it was stated (they keep what they said) and on course certificates.
+    quiz_score: Mapped[float | None] = mapped_column(default=None)
+    # On a course certificate: whether every practice assignment was signed off at issue; NULL before it was stated.
+    practice_signed: Mapped[bool | None] = mapped_column(default=None)
 
     COURSE_SCOPE = "cursus"
 
@@ -200,6 +205,37 @@ class Reflection(db.Model):
     lesson_slug: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExerciseResult(db.Model):
+    """A learner's last answer to one practice question (oefenvraag) at the end of a lesson; not part of the exam."""
+
+    __tablename__ = "exercise_results"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", "question_id", name="uq_exercise_results_user_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    lesson_slug: Mapped[str] = mapped_column(String(100))
+    question_id: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[dict | list | str] = mapped_column(JSON)
+    points: Mapped[float]
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizReread(db.Model):
+    """A lesson to open again after a failed attempt, before the next attempt opens (course/attempts.py)."""
+
+    __tablename__ = "quiz_rereads"
+    __table_args__ = (Index("ix_quiz_rereads_user_lesson", "user_id", "module_slug", "lesson_slug", "opened_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    lesson_slug: Mapped[str] = mapped_column(String(100))
+    mistakes: Mapped[int] = mapped_column(default=1)
+    opened_at: Mapped[datetime | None] = mapped_column(default=None)  # set when the learner opens the lesson again
 
 
 class PracticeSubmission(db.Model):

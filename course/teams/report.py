@@ -16,7 +16,7 @@ from course.text import local_today
 
 # What a team table reads, by table and column. The tables each worker keeps (course/teams/cache.py) are right
 # only while a change to each COUNTED column counts users.progress_version (memberships: teams.members_version)
-# up, by a database trigger in the same transaction (migrations 44425360db4e, a1f3c9d20e57). Rows of `users`
+# up, by a database trigger in the same transaction (migrations 44425360db4e, a1f3c9d20e57, c9e1d7f4a2b3). Rows of `users`
 # come and go with their memberships, so for users only updates count. tests/test_team_cache.py records the SQL
 # a team table sends and fails on a column read that is declared in neither list, and on a counted column that
 # no live trigger covers, on SQLite and PostgreSQL after all migrations: showing a new column means declaring
@@ -28,13 +28,14 @@ COUNTED: dict[str, tuple[str, ...]] = {
     "module_completions": ("user_id", "module_slug", "completed_at"),
     "certificates": ("user_id", "scope", "code", "revoked_at"),
     "practice_submissions": ("user_id", "module_slug", "status"),
-    "quiz_attempts": ("user_id", "submitted_at"),
+    "quiz_attempts": ("user_id", "submitted_at", "passed", "module_slug"),
 }
 # Read without a counter, and why: row ids never change; progress_version is the counter itself; the team's
 # own row (name, target date, members_version) is read afresh on every view.
 UNCOUNTED: dict[str, tuple[str, ...]] = {
     "users": ("id", "progress_version"),
     "lesson_progress": ("id",),
+    "quiz_attempts": ("id",),
     "teams": ("*",),  # every column: the team row is loaded per view; the kept rows never show it
 }
 

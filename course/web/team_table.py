@@ -21,7 +21,7 @@ from course.text import dutch_date, local_date
 
 
 @lru_cache(maxsize=4096)
-def _cell(number: int, state: str, detail, practice: str) -> str:
+def _cell(number: int, state: str, detail, practice: str, stuck: bool = False) -> str:
     """A module cell without its certificate link and closing tag; the same for everyone in the same state.
 
     `state` is a Status value, `detail` the completion day (afgerond) or the percentage (bezig).
@@ -34,6 +34,8 @@ def _cell(number: int, state: str, detail, practice: str) -> str:
         body += f'<br><span class="meta">{dutch_date(detail) if status is Status.DONE else f"{detail}%"}</span>'
     if practice:
         body += f'<br><span class="meta practice-state">Praktijk: {practice}</span>'
+    if stuck:  # three failed quiz attempts: the coach and manager can help
+        body += f'<br><span class="badge badge-vast">Loopt vast op module {number}</span>'
     return f'<td data-label="Module {number}">{body}'  # plain text: it holds no user input
 
 
@@ -46,7 +48,7 @@ def _module_cell(mp: ModuleProgress, certificate_prefix: str) -> str:
             return f'{cell}<br><a href="{certificate_prefix}{escape(mp.certificate)}.pdf">certificaat</a></td>'
         return cell + "</td>"
     detail = mp.percent if status is Status.IN_PROGRESS else None
-    return _cell(mp.module.number, status.value, detail, practice) + "</td>"
+    return _cell(mp.module.number, status.value, detail, practice, mp.stuck) + "</td>"
 
 
 def shown_table(report: TeamReport, memo: Memo, team_id: int, *, status: str, search: str,

@@ -21,8 +21,8 @@ class _ChoiceQuestion(Question):
         rows = []
         for option in (by_id[i] for i in order if i in by_id):
             picked = option.id in chosen
-            if not reveal and not picked:
-                continue  # a failed attempt shows only what the learner chose
+            if not reveal and (not picked or option.correct):
+                continue  # a failed attempt shows only the wrong choices, with why they do not fit: never the key
             rows.append(ReviewRow(option.text, picked, option.correct if reveal else None, picked == option.correct,
                                   option.feedback if picked or (reveal and option.correct) else ""))
         return tuple(rows)

@@ -1,9 +1,10 @@
 """The course for a learner: overview, module pages, lessons and lesson completion."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from course.reflections import lesson_state
+from course import exercises
+from course.errors import ExerciseProblem
 
 from course import teams
 from course.web.helpers import get_course
@@ -11,12 +12,14 @@ from course.extensions import db
 from course.web.forms import ActionForm
 from course.progress import completed_lessons, course_progress, mark_lesson_done
 from course.web.shared_pages import render_shared
-from course.web import viewer_flags
+from course.web import inputs, viewer_flags
 from course.web.helpers import read_only
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
 # Where the learner's own reflection text goes into the shared lesson page, per request.
 REFLECTION_SLOT = Markup("\x00vg-reflectie\x00")
+# Where this learner's practice questions (with their own last answers) go into the shared lesson page.
+EXERCISE_SLOT = Markup("\x00vg-oefenvragen\x00")
 
 
 def _progress():
@@ -41,7 +44,8 @@ def overview():
         db.session, get_course(), teams.managed_teams(db.session, current_user)) \
         if flags["is_manager"] and not current_user.is_admin else []
     return render_template("learn/overview.html", course=get_course(), progress=_progress(), team_cards=team_cards,
-                           has_coach=teams.has_coach(db.session, current_user))
+                           has_coach=teams.has_coach(db.session, current_user),
+                           exercise_scores=exercises.lesson_scores(db.session, get_course(), current_user))
 
 
 @bp.get("/verder")
@@ -69,18 +73,63 @@ def module(module_slug: str):
 @login_required
 def lesson(module_slug: str, lesson_slug: str):
     module, lesson = _lesson_or_404(module_slug, lesson_slug)
-    done, reflection = lesson_state(db.session, current_user, lesson)  # one query for both
+    return _lesson_page(module, lesson)
+
+
+def _lesson_page(module, lesson, problem: str = "", problem_for: str = "", answers=None, status: int = 200):
+    state = exercises.lesson_page_state(db.session, current_user, lesson)  # one query for all of it
+    if state.reread_pending:  # a failed quiz attempt asked to open this lesson again: now it is
+        exercises.mark_reread(db.session, current_user, lesson, current_app.config["CLOCK"]())
+    done, reflection = state.done, state.reflection
     index = module.lessons.index(lesson)
     # The page learners open most: the same HTML for everyone at this lesson in the same state and with
-    # the same menu; the learner's own reflection text is the one personal part, put in afterwards.
+    # the same menu; the learner's own reflection text and practice answers are put in afterwards.
     html = render_shared(
         "learn/lesson.html", (module.slug, lesson.slug, done, bool(reflection)), viewer_flags(current_user),
         module=module, lesson=lesson, index=index, done=done,
         previous=module.lessons[index - 1] if index else None,
         next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None,
-        reflection_text=REFLECTION_SLOT, reflection_saved=bool(reflection),
+        reflection_text=REFLECTION_SLOT, reflection_saved=bool(reflection), exercises_html=EXERCISE_SLOT,
     )
-    return html.replace(REFLECTION_SLOT, escape(reflection), 1)
+    block = ""
+    if lesson.exercises:
+        mine = dict(state.answers)
+        if answers:  # a refused answer is shown back as given, with the message
+            mine.update(answers)
+        block = render_template("learn/_exercises.html", module=module, lesson=lesson,
+                                items=exercises.lesson_items(lesson, {k: v for k, v in mine.items() if k != problem_for}),
+                                problem=problem, problem_for=problem_for)
+    return html.replace(REFLECTION_SLOT, escape(reflection), 1).replace(EXERCISE_SLOT, Markup(block), 1), status
+
+
+@bp.post("/<module_slug>/<lesson_slug>/oefenvraag/<question_id>")
+@login_required
+def exercise(module_slug: str, lesson_slug: str, question_id: str):
+    """Answer a practice question: the key and the feedback show at once; nothing counts toward the quiz.
+
+    Without JavaScript a form POST that returns to the question; with it (course/static/exercises.js)
+    the same POST answers with the question's new HTML.
+    """
+    module, lesson = _lesson_or_404(module_slug, lesson_slug)
+    question = lesson.exercise(question_id)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if question is None:
+        problem = "Deze oefenvraag bestaat niet (meer) bij deze les. Laad de pagina opnieuw."
+        return (jsonify(problem=problem), 404) if wants_json else abort(404)
+    try:
+        if not ActionForm().validate_on_submit():
+            raise ExerciseProblem("De pagina was verlopen. Laad de pagina opnieuw en kies je antwoord nog een keer.")
+        answer = exercises.read_answer(question, inputs.form_lists())
+    except ExerciseProblem as error:
+        if wants_json:
+            return jsonify(problem=str(error)), 422
+        return _lesson_page(module, lesson, str(error), question.id, status=422)
+    done = exercises.save_answer(db.session, current_user, lesson, question, answer, current_app.config["CLOCK"]())
+    if wants_json:
+        return jsonify(html=render_template("learn/_exercise.html", module=module, lesson=lesson, item=done,
+                                            problem="", problem_for=""), correct=done.correct)
+    return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=lesson.slug,
+                            _anchor=f"oefen-{question.id}"), 303)
 
 
 @bp.post("/<module_slug>/<lesson_slug>/afgerond")

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from course import attempts, certificates
 from course.web.helpers import get_course, sign_badges
-from course.errors import QuizLocked, TamperedAnswers
+from course.errors import QuizLocked, RetakeNotYet, TamperedAnswers
 from course.extensions import db
 from course.web.forms import ActionForm
 from course.progress import course_progress
@@ -20,6 +20,10 @@ def _module(module_slug: str):
     return module
 
 
+def _rule(module):
+    return attempts.retake_rule(db.session, current_user, module, current_app.config["QUIZ_RETAKE_WAIT_MINUTES"])
+
+
 def _attempt(module, attempt_id: int):
     return attempts.get_attempt(db.session, current_user, module, attempt_id)
 
@@ -29,8 +33,12 @@ def _attempt(module, attempt_id: int):
 def show(module_slug: str):
     module = _module(module_slug)
     history = attempts.attempts_for(db.session, current_user, module)
+    now = current_app.config["CLOCK"]()
+    rule = _rule(module)
     return render_template(
         "quiz/show.html", module=module, quiz=module.quiz, history=history, form=ActionForm(),
+        rule=rule, retake_open=rule.is_open(now), retake_message=rule.message(now),
+        wait_minutes=current_app.config["QUIZ_RETAKE_WAIT_MINUTES"],
         open_attempt=next((a for a in history if a.is_open), None),
         best=max((a.score for a in history if a.score is not None), default=None),
         unlocked=attempts.lessons_finished(db.session, current_user, module),
@@ -46,8 +54,9 @@ def start(module_slug: str):
         flash("De pagina was verlopen. Klik nog een keer op de knop.", "error")
         return redirect(url_for(".show", module_slug=module.slug))
     try:
-        attempt = attempts.start_attempt(db.session, current_user, module)
-    except QuizLocked as error:
+        attempt = attempts.start_attempt(db.session, current_user, module, now=current_app.config["CLOCK"](),
+                                         wait_minutes=current_app.config["QUIZ_RETAKE_WAIT_MINUTES"])
+    except (QuizLocked, RetakeNotYet) as error:
         flash(str(error), "error")
         return redirect(url_for(".show", module_slug=module.slug))
     return redirect(url_for(".attempt", module_slug=module.slug, attempt_id=attempt.id))
@@ -79,7 +88,7 @@ def attempt(module_slug: str, attempt_id: int):
                 missing = attempts.unanswered(attempt, module.quiz, answers)
                 if not missing or inputs.form_value("actie") == "toch-inleveren":
                     done = attempts.submit_attempt(db.session, get_course(), current_user, module, attempt, answers,
-                                                   current_app.config["ISSUER_NAME"])
+                                                   current_app.config["ISSUER_NAME"], current_app.config["CLOCK"]())
                     if done.completed_module:
                         # Drawn once now, so that a manager's ZIP of hundreds reads the PDF instead of drawing it.
                         certificates.store_pdfs(db.session, certificates.certificates_of(db.session, current_user),
@@ -124,8 +133,11 @@ def result(module_slug: str, attempt_id: int):
     items = attempts.review(attempt)
     course = get_course()
     following = course.modules.index(module) + 1
+    now = current_app.config["CLOCK"]()
+    rule = _rule(module)
     return render_template("quiz/result.html", module=module, quiz=module.quiz, attempt=attempt, form=ActionForm(),
-                           items=items, reread=attempts.lessons_to_reread(items, module),
+                           items=items, reread=attempts.lessons_to_reread(attempt, module),
+                           retake_open=rule.is_open(now), retake_message=rule.message(now),
                            completion=attempts.completion_for(db.session, current_user, module),
                            progress=course_progress(db.session, course, current_user).for_module(module.slug),
                            next_module=course.modules[following] if following < len(course.modules) else None)
