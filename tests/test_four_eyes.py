@@ -58,8 +58,9 @@ def test_a_coach_who_is_a_member_cannot_sign_off_their_own_hand_in(client, auth,
     with app.app_context():
         submission = db.session.scalar(select(PracticeSubmission.id))
     page = client.get(f"/coach/inleveringen/{submission}").get_data(as_text=True)
+    marked = {f"oordeel-{c.id}": "voldoende" for c in app.extensions["course"].module(MODULE).assignment.criteria}
     signed = client.post(f"/coach/inleveringen/{submission}", data={
-        "csrf_token": csrf_token(page), "feedback": "Mooi beschreven.", "sign_off": "Aftekenen"})
+        "csrf_token": csrf_token(page), "feedback": "Mooi beschreven.", "sign_off": "Aftekenen", **marked})
     assert signed.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Certificate.signer)) == "Coach Carla, pedagogisch coach"

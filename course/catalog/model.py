@@ -30,6 +30,19 @@ def study_text(total_hours: float, practice_hours: float) -> str:
 # Under a module or course certificate whose study load has a practice part: the certificate is earned with
 # the quizzes, the practice is proven on its own (what a manager or inspector needs to know reading it).
 PRACTICE_NOTE = "Het praktijkdeel tekent een coach apart af, met een praktijkverklaring."
+# On a course certificate issued since the practice part is stated: whether a coach signed off all of it.
+PRACTICE_SIGNED = "Het praktijkdeel is afgetekend: een coach heeft elke praktijkopdracht afgetekend."
+PRACTICE_NOT_SIGNED = ("Het praktijkdeel is nog niet afgetekend. Een coach tekent het apart af, "
+                       "met een praktijkverklaring per module.")
+
+
+def practice_note(*, course: bool, practice_hours: float | None, practice_signed: bool | None) -> str:
+    """The line under a module or course certificate whose study load has a practice part (PDF and verify page)."""
+    if not practice_hours:
+        return ""
+    if course and practice_signed is not None:  # stated at issue on new course certificates
+        return PRACTICE_SIGNED if practice_signed else PRACTICE_NOT_SIGNED
+    return PRACTICE_NOTE
 
 
 def frozen_study_text(total_hours: float, practice_hours: float | None) -> str:

@@ -17,7 +17,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
-from course.catalog.model import PRACTICE_NOTE, frozen_study_text
+from course.catalog.model import frozen_study_text, practice_note
 from course.models import Certificate
 from course.text import dutch_date, slugify
 
@@ -92,17 +92,10 @@ class CertificateData:
     @property
     def note(self) -> str:
         """Under a module or course certificate whose load has a practice part: that part is proven apart."""
-        if self.signer or not self.practice_hours:
+        if self.signer:
             return ""
-        if self.is_course and self.practice_signed is not None:  # stated at issue on new course certificates
-            return (PRACTICE_SIGNED if self.practice_signed else PRACTICE_NOT_SIGNED)
-        return PRACTICE_NOTE
-
-
-# On a course certificate issued since the practice part is stated: whether a coach signed off all of it.
-PRACTICE_SIGNED = "Het praktijkdeel is afgetekend: een coach heeft elke praktijkopdracht afgetekend."
-PRACTICE_NOT_SIGNED = ("Het praktijkdeel is nog niet afgetekend. Een coach tekent het apart af, "
-                       "met een praktijkverklaring per module.")
+        return practice_note(course=self.is_course, practice_hours=self.practice_hours,
+                             practice_signed=self.practice_signed)
 
 
 # Raise when the drawing below changes, so that stored PDFs (certificates.stored_pdfs) are drawn again.

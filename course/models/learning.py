@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, exists, text
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from course.catalog.model import PRACTICE_NOTE, frozen_study_text
+from course.catalog.model import frozen_study_text, practice_note
 from course.extensions import db
 from course.models.organisations import TeamCoach, TeamManager
 from course.text import utcnow
@@ -189,8 +189,11 @@ class Certificate(db.Model):
 
     @property
     def practice_note(self) -> str:
-        """On a module or course certificate with a practice part: that the part is signed off apart."""
-        return PRACTICE_NOTE if self.practice_hours and not self.is_practice else ""
+        """On a module or course certificate with a practice part: how that part is proven (as on the PDF)."""
+        if self.is_practice:
+            return ""
+        return practice_note(course=self.is_course, practice_hours=self.practice_hours,
+                             practice_signed=self.practice_signed)
 
 
 class Reflection(db.Model):
