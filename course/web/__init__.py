@@ -38,7 +38,7 @@ ERROR_TEXTS = {
 
 LAYOUT_ENDPOINTS = ("main.index", "learn.overview", "main.glossary", "certificates.mine", "manage.overview",
                     "admin.organisations", "account.settings", "auth.logout", "auth.login", "auth.register",
-                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg",
+                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg", "static:menu.js",
                     "coach.overview")
 
 

@@ -91,13 +91,18 @@ def _email_field() -> EmailField:
     )
 
 
-def _new_password_fields(label: str = "Wachtwoord"):
-    password = PasswordField(
+def _new_password_field(label: str = "Wachtwoord") -> PasswordField:
+    """One field for a new password; registration asks it once (with "Toon wachtwoord" to check it)."""
+    return PasswordField(
         label,
         validators=[_required("een wachtwoord"), Length(max=200, message="Kies een wachtwoord van hoogstens 200 tekens.")],
         description="Minstens 10 tekens. Een korte zin is sterk en makkelijk te onthouden.",
         render_kw={"autocomplete": "new-password", "maxlength": 200},
     )
+
+
+def _new_password_fields(label: str = "Wachtwoord"):
+    password = _new_password_field(label)
     confirm = PasswordField(
         "Herhaal het wachtwoord",
         validators=[_required("het wachtwoord nog een keer"),
@@ -129,7 +134,7 @@ class StrongPasswordMixin:
 class RegisterForm(StrongPasswordMixin, Form):
     name = _name_field()
     email = _email_field()
-    password, confirm = _new_password_fields()
+    password = _new_password_field()
     submit = SubmitField("Account aanmaken")
 
 

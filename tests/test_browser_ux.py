@@ -1,0 +1,108 @@
+"""The experience on a phone and a desk screen (issue 26): registration, the header menu, stacked tables and
+the member page, each at 320, 375 and 1280 px with axe-core on every page."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import A11y, browser_login
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (320, 375, 1280)
+
+
+def test_registration_asks_the_password_once_and_can_show_it(page, a11y, live_server, browser):
+    for n, width in enumerate(WIDTHS):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(live_server + "/registreren")
+        a11y.check()
+        password = page.get_by_label("Wachtwoord", exact=True)
+        expect(page.locator("input[type=password]")).to_have_count(1)
+        page.get_by_label("Volledige naam").fill("Fenna de Wit")
+        page.get_by_label("E-mailadres").fill(f"fenna{n}@voorbeeld")  # a typo: no .nl
+        password.fill("een-lang-wachtwoord")
+        # "Toon wachtwoord" with the keyboard: Tab from the field, Space shows it, Space hides it again.
+        password.focus()
+        page.keyboard.press("Tab")
+        show = page.get_by_label("Toon wachtwoord")
+        expect(show).to_be_focused()
+        page.keyboard.press("Space")
+        expect(password).to_have_attribute("type", "text")
+        expect(password).to_have_value("een-lang-wachtwoord")
+        page.keyboard.press("Space")
+        expect(password).to_have_attribute("type", "password")
+        page.get_by_role("button", name="Account aanmaken").click()
+        a11y.check()
+        expect(page.get_by_role("alert")).to_contain_text("Dit is geen geldig e-mailadres")
+        expect(page.get_by_label("Volledige naam")).to_have_value("Fenna de Wit")
+        expect(page.get_by_label("E-mailadres")).to_have_value(f"fenna{n}@voorbeeld")
+        expect(password).to_have_value("")
+        expect(page.get_by_text("Je wachtwoord was goed, maar we sturen het niet terug")).to_be_visible()
+    # The typo fixed, the password typed once more: the account is made.
+    page.get_by_label("E-mailadres").fill("fenna@voorbeeld.nl")
+    page.get_by_label("Wachtwoord", exact=True).fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Account aanmaken").click()
+    a11y.check()
+    expect(page.get_by_text("Welkom, Fenna de Wit!")).to_be_visible()
+
+    # Without JavaScript there is no "Toon wachtwoord", and the field stays a password field.
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    try:
+        plain = context.new_page()
+        plain.goto(live_server + "/registreren")
+        expect(plain.locator("input[type=password]")).to_have_count(1)
+        expect(plain.get_by_label("Toon wachtwoord")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def header_links(page):
+    return page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link")
+
+
+def test_the_phone_header_folds_its_links_behind_menu(page, a11y, live_server, make_user, browser):
+    make_user(name="Bram Beheer", email="beheer@voorbeeld.nl", is_admin=True)
+    browser_login(page, a11y, live_server, "beheer@voorbeeld.nl")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(live_server + "/cursus/")
+        a11y.check()
+        menu = page.get_by_role("button", name="Menu")
+        header = page.locator(".site-header")
+        if width >= 600:
+            expect(menu).to_be_hidden()
+            expect(header_links(page).first).to_be_visible()
+            continue
+        # Closed: the header is one row, the links are out of sight.
+        assert header.bounding_box()["height"] < 80, header.bounding_box()
+        expect(header_links(page).first).to_be_hidden()
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        menu.focus()
+        page.keyboard.press("Enter")
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        for name in ("Cursus", "Begrippen", "Certificaten", "Mijn teams", "Beheer", "Mijn account"):
+            expect(header_links(page).get_by_text(name, exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Escape")  # closes and gives the focus back to the button
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(menu).to_be_focused()
+        expect(header_links(page).first).to_be_hidden()
+        menu.click()
+        with page.expect_navigation():
+            header_links(page).get_by_text("Begrippen", exact=True).click()
+        a11y.check()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Begrippen")
+
+    # Without JavaScript "Menu" still opens the links (a checkbox behind the label).
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    try:
+        plain = context.new_page()
+        plain.goto(live_server + "/inloggen")
+        links = plain.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Account aanmaken")
+        expect(links).to_be_hidden()
+        plain.locator("label", has_text="Menu").click()
+        expect(links).to_be_visible()
+    finally:
+        context.close()
