@@ -106,3 +106,53 @@ def test_the_phone_header_folds_its_links_behind_menu(page, a11y, live_server, m
         expect(links).to_be_visible()
     finally:
         context.close()
+
+
+@pytest.fixture
+def organisation_with_history(app, make_user, make_team):
+    """An administrator; a team with a manager and two learners who finished module 1 (hours, audit rows,
+    item statistics)."""
+    from conftest import complete_module
+    admin = make_user(name="Bram Beheer", email="beheer@voorbeeld.nl", is_admin=True)
+    learners = [make_user(name="Anouk van der Meer-Çelik", email="anouk@voorbeeld.nl"),
+                make_user(name="Şükrü Çelik", email="sukru@voorbeeld.nl")]
+    for user_id in learners:
+        complete_module(app, user_id)
+    make_team("Locatie De Regenboog met een lange naam", manager_id=admin, members=learners)
+    return admin
+
+
+STACKED = {
+    "/opleidingsoverzicht/": ("Per team", "Uren"),
+    "/beheer/logboek": (None, "Wanneer"),
+    "/beheer/vragen?module=eerste-module": ("Scoreverdeling", "Pogingen"),
+}
+
+
+def test_record_audit_and_item_tables_stack_on_a_phone(page, a11y, live_server, organisation_with_history):
+    browser_login(page, a11y, live_server, "beheer@voorbeeld.nl")
+    for url, (caption, label) in STACKED.items():
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(live_server + url)
+            a11y.check()
+            table = page.locator("table.stack-table").first
+            expect(table).to_be_visible()
+            if caption:
+                shown = page.locator("caption", has_text=caption).first
+                expect(shown).to_be_visible()
+                box = shown.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, (url, width, box)
+                assert shown.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), (url, width)  # not cut off
+            cell = page.locator(f"td[data-label='{label}']").first
+            expect(cell).to_be_visible()
+            box = cell.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (url, width, box)
+            stacked = cell.evaluate("el => getComputedStyle(el).display") == "block"
+            assert stacked == (width < 600), (url, width)
+            if stacked:  # the column's name is read beside its value
+                assert cell.evaluate("el => getComputedStyle(el, '::before').content") == f'"{label}"'
+    # "Per medewerker" says, visibly, that its names download a PDF.
+    page.goto(live_server + "/opleidingsoverzicht/")
+    a11y.check()
+    expect(page.get_by_role("link", name="Anouk van der Meer-Çelik (PDF)", exact=True)).to_be_visible()
