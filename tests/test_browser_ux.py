@@ -156,3 +156,29 @@ def test_record_audit_and_item_tables_stack_on_a_phone(page, a11y, live_server, 
     page.goto(live_server + "/opleidingsoverzicht/")
     a11y.check()
     expect(page.get_by_role("link", name="Anouk van der Meer-Çelik (PDF)", exact=True)).to_be_visible()
+
+
+def test_member_page_folds_untouched_modules_and_status_text_is_16px(page, a11y, live_server, app, make_user,
+                                                                     make_team):
+    from conftest import complete_module
+    manager = make_user(name="Marieke de Vries", email="leiding@voorbeeld.nl")
+    learner = make_user(name="Anouk van der Meer-Çelik", email="anouk@voorbeeld.nl")
+    complete_module(app, learner)  # module 1 done, module 2 untouched
+    team = make_team("De Regenboog", manager_id=manager, members=[learner])
+    browser_login(page, a11y, live_server, "leiding@voorbeeld.nl")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server}/teams/{team}/leden/{learner}")
+        a11y.check()
+        done, untouched = page.locator("section.module-detail").all()
+        expect(done.get_by_role("heading", name="Lessen")).to_be_visible()
+        expect(untouched.locator(".status-line")).to_have_text("Niet begonnen · 0 van 3 lessen")
+        expect(untouched.get_by_role("heading", name="Lessen")).to_have_count(0)
+        lessons = untouched.get_by_role("listitem")
+        expect(lessons.first).to_be_hidden()
+        untouched.get_by_text("Toon de 3 lessen").click()
+        expect(lessons).to_have_count(3)
+        expect(lessons.first).to_be_visible()
+        for status in (done.locator(".badge"), untouched.locator(".badge"), untouched.locator(".status-line")):
+            size = float(status.evaluate("el => getComputedStyle(el).fontSize").removesuffix("px"))
+            assert size >= 16, (width, status, size)
