@@ -182,3 +182,33 @@ def test_member_page_folds_untouched_modules_and_status_text_is_16px(page, a11y,
         for status in (done.locator(".badge"), untouched.locator(".badge"), untouched.locator(".status-line")):
             size = float(status.evaluate("el => getComputedStyle(el).fontSize").removesuffix("px"))
             assert size >= 16, (width, status, size)
+
+
+def test_team_filter_offers_late_only_with_a_target_date_and_says_what_percentages_are_of(
+        page, a11y, live_server, app, make_user, make_team):
+    from conftest import read_all_lessons
+    manager = make_user(name="Marieke de Vries", email="leiding@voorbeeld.nl")
+    learner = make_user(name="Anouk van der Meer-Çelik", email="anouk@voorbeeld.nl")
+    read_all_lessons(app, learner)  # module 1 read, its quiz not yet done: "bezig"
+    team = make_team("De Regenboog", manager_id=manager, members=[learner])
+    browser_login(page, a11y, live_server, "leiding@voorbeeld.nl")
+    url = f"{live_server}/teams/{team}/"
+    show = page.get_by_label("Toon", exact=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(url)
+        a11y.check()
+        expect(show.locator("option", has_text="Te laat")).to_have_count(0)
+        expect(page.get_by_label("Sorteer op").locator("option", has_text="Te laat")).to_have_count(0)
+        row = page.locator("table.team-table tbody tr").first
+        expect(row.locator("td[data-label='Modules']")).to_contain_text(re.compile(r"\(\d+% van de cursus\)"))
+        expect(row.locator("td[data-label='Module 1']")).to_contain_text(re.compile(r"\d+% van module 1"))
+    # An old link to "te laat" says why nobody is in it.
+    page.goto(url + "?status=te-laat")
+    a11y.check()
+    expect(page.get_by_text("Dit team heeft nog geen streefdatum, dus niemand is te laat.")).to_be_visible()
+    # With a target date "Te laat" is there.
+    page.locator("#target_date").fill("2030-12-31")
+    page.get_by_role("button", name="Opslaan").click()
+    a11y.check()
+    expect(show.locator("option", has_text="Te laat")).to_have_count(1)
