@@ -212,3 +212,64 @@ def test_team_filter_offers_late_only_with_a_target_date_and_says_what_percentag
     page.get_by_role("button", name="Opslaan").click()
     a11y.check()
     expect(show.locator("option", has_text="Te laat")).to_have_count(1)
+
+
+# The width of a block in characters ("0", what CSS calls 1ch) of its own font.
+_WIDEST_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('main p, main li, main .hint, main .qtext, main dd')) {
+    if (!el.offsetParent || el.closest('table, .counts, .module-cards, .team-cards, .actions, nav')) continue;
+    if ((el.innerText || '').trim().length < 70) continue;
+    if (el.tagName === 'LI' && el.querySelector('p, ul, ol, div, details, h2, h3')) continue;  // a block, not text
+    const probe = document.createElement('span');
+    probe.textContent = '0'.repeat(100);
+    probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+    el.appendChild(probe);
+    const ch = probe.getBoundingClientRect().width / 100;
+    probe.remove();
+    out.push([el.getBoundingClientRect().width / ch, el.tagName + ' ' + el.innerText.slice(0, 50)]);
+  }
+  return out.sort((a, b) => b[0] - a[0]).slice(0, 3);
+}"""
+
+
+def test_running_text_stays_near_66_characters(page, a11y, live_server, app, make_user, make_team):
+    from conftest import read_all_lessons
+    manager = make_user(name="Marieke de Vries", email="leiding@voorbeeld.nl")
+    learner = make_user(name="Anouk van der Meer-Çelik", email="anouk@voorbeeld.nl")
+    read_all_lessons(app, learner)
+    team = make_team("De Regenboog", manager_id=manager, members=[learner])
+    pages = {"leiding@voorbeeld.nl": [f"/teams/{team}/leden/{learner}"],
+             "anouk@voorbeeld.nl": ["/cursus/", "/cursus/eerste-module/les-1", "/cursus/eerste-module/praktijkopdracht",
+                                    "/privacy", "/account/leidinggevende"]}
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server + "/")
+    a11y.check()
+    assert page.evaluate(_WIDEST_JS)[0][0] <= 66.5, page.evaluate(_WIDEST_JS)
+    for email, urls in pages.items():
+        browser_login(page, a11y, live_server, email)
+        for url in urls:
+            page.goto(live_server + url)
+            a11y.check()
+            widest = page.evaluate(_WIDEST_JS)
+            assert widest and widest[0][0] <= 66.5, (url, widest)
+        open_menu_and_log_out(page, a11y)
+    # The quiz: questions and options.
+    browser_login(page, a11y, live_server, "anouk@voorbeeld.nl")
+    page.goto(live_server + "/cursus/eerste-module/quiz/")
+    a11y.check()
+    page.get_by_role("button", name="Start de quiz").click()
+    a11y.check()
+    widths = page.evaluate("""() => [...document.querySelectorAll('.qtext, .choices')].map(el => {
+      const probe = document.createElement('span'); probe.textContent = '0'.repeat(100);
+      probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap'; el.appendChild(probe);
+      const ch = probe.getBoundingClientRect().width / 100; probe.remove();
+      return el.getBoundingClientRect().width / ch; })""")
+    assert widths and max(widths) <= 66.5, widths
+
+
+def open_menu_and_log_out(page, a11y):
+    from conftest import open_menu
+    open_menu(page)
+    page.get_by_role("button", name="Uitloggen").click()
+    a11y.check()
