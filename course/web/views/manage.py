@@ -7,7 +7,7 @@ from course import audit, certificates, teams
 from course.text import local_today, utcnow
 from course.progress import Status
 from course.text import slugify
-from course.web.helpers import get_course, read_only
+from course.web.helpers import get_course, page_link, read_only
 from course.errors import InvitationProblem
 from course.extensions import db, limiter
 from course.web.forms import ActionForm, TargetDateForm
@@ -49,7 +49,7 @@ def team(team_id: int):
     status, search, sort = request.args.get("status", "alle"), request.args.get("zoek", "")[:100], \
         request.args.get("sorteer", "te-laat")
     rows, table = shown_table(report, memo, team.id, status=status, search=search, sort=sort)
-    invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
+    invite_url = page_link(url_for("manage.invitation", token=team.invite_token))
     return render_template("manage/team.html", team=team, report=report, rows=rows, table=table,
                            status=status, search=search,
                            sort=sort, invite_url=invite_url, form=ActionForm(),
