@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import A11y, browser_login
+from conftest import browser_login
 
 pytestmark = pytest.mark.browser
 

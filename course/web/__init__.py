@@ -21,6 +21,7 @@ from course.errors import NotFound
 from course.extensions import db, login_manager
 from course.models import User
 from course.text import dutch_date, dutch_datetime, dutch_hours
+from course.web.assets import asset
 from course.web.helpers import get_course, start_read_only
 
 ERROR_TEXTS = {
@@ -38,8 +39,9 @@ ERROR_TEXTS = {
 
 LAYOUT_ENDPOINTS = ("main.index", "learn.overview", "main.glossary", "certificates.mine", "manage.overview",
                     "admin.organisations", "account.settings", "auth.logout", "auth.login", "auth.register",
-                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg", "static:menu.js",
-                    "coach.overview")
+                    "certificates.verify", "main.privacy", "coach.overview")
+# The layout's static files: their URLs carry a version (web/assets.py), so they are made on each page.
+LAYOUT_ASSETS = ("style.css", "favicon.svg", "menu.js")
 
 
 # The largest id both databases hold in an INTEGER column (PostgreSQL's int4; SQLite allows 2^63-1).
@@ -56,7 +58,7 @@ class DatabaseId(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Attach the whole web layer to the app."""
-    from course.web import outage, security
+    from course.web import assets, outage, security
     from course.web.views import (account, admin, auth, certificates, coach, learn, main, manage, practice, quiz,
                                   records, reminders)
     outage.register(app)  # the 503 page and the retry after a database restart (see outage.py)
@@ -65,6 +67,7 @@ def init_app(app: Flask) -> None:
     for module in (main, auth, account, learn, practice, quiz, certificates, manage, coach, admin, records, reminders):
         app.register_blueprint(module.bp)
     register(app)
+    assets.register(app)
     security.register(app)
     app.before_request(start_read_only)
 
@@ -129,8 +132,10 @@ def register(app: Flask) -> None:
     @app.context_processor
     def inject():
         flags = viewer_flags(current_user)
+        links = dict(_layout_links(request.script_root))
+        links.update((f"static:{name}", asset(name)) for name in LAYOUT_ASSETS)
         return {"course": get_course(), "is_manager": flags["is_manager"], "is_coach": flags["is_coach"],
-                "links": _layout_links(request.script_root)}
+                "links": links}
 
     app.add_template_filter(dutch_date, "nl_date")
     app.add_template_filter(dutch_datetime, "nl_datetime")
