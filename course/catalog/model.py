@@ -50,6 +50,7 @@ class Lesson:
     goals: tuple[str, ...]
     html: Markup
     path: str
+    sections: tuple[tuple[str, str], ...] = ()  # (id, title) of each level-2 heading: "In deze les"
 
 
 @dataclass(frozen=True)
