@@ -42,6 +42,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Without BASE_URL, outside production, links shown on a page use the address the browser used
+        # (web/helpers.py: page_link), so they work on any port; mails and certificates keep BASE_URL.
+        "BASE_URL_SET": bool(env.get("BASE_URL")),
         "CONTENT_DIR": env.get("CONTENT_DIR", str(ROOT / "content")),
         "QUIZ_DIR": env.get("QUIZ_DIR", str(ROOT / "quizzes")),
         # A bank needs this many items per lesson (and this many minus one more than a draw takes).

@@ -541,6 +541,13 @@ def pass_quiz(page, a11y):
     a11y.check()
 
 
+def open_menu(page) -> None:
+    """On a phone (below about 600 px) the header's links sit behind "Menu": open it; elsewhere do nothing."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
+
+
 def browser_login(page, check, base: str, email: str, password: str = PASSWORD) -> None:
     """Log in through the login page in the browser, checking both pages with axe."""
     page.goto(base + "/inloggen")

@@ -8,7 +8,7 @@ from course import accounts, certificates
 from course.extensions import db
 from course.models import User
 from course.progress import mark_lesson_done
-from conftest import browser_login, complete_module
+from conftest import browser_login, complete_module, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +63,7 @@ def test_quiz_with_long_categories_result_and_certificates_on_a_phone(page, a11y
     a11y.check()
     expect(page.get_by_text("Nog niet geslaagd.")).to_be_visible()
 
+    open_menu(page)
     page.get_by_role("link", name="Certificaten").click()
     a11y.check()
     code = page.locator(".cert-list .code").first.inner_text()

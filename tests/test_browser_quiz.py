@@ -153,7 +153,33 @@ def login(page, a11y, live_server, email="bram@voorbeeld.nl"):
     browser_login(page, a11y, live_server, email)
 
 
-def test_an_answer_survives_leaving_the_quiz_page(page, a11y, live_server, ready_learner):
+CHOSEN_JS = """q => { const out = {};
+  q.querySelectorAll('input:checked').forEach(el => (out[el.name] = out[el.name] || []).push(el.value));
+  q.querySelectorAll('select').forEach(el => { if (el.value) out[el.name] = [el.value]; });
+  return out; }"""
+
+
+def answer_not_first(question) -> None:
+    """Answer one question through its controls, avoiding the option shown first wherever the type allows."""
+    radios, boxes, selects = (question.locator("input[type=radio]"), question.locator("input[type=checkbox]"),
+                              question.locator("select"))
+    if radios.count():
+        radios.last.check()
+    elif boxes.count():
+        for box in boxes.all()[1:]:
+            box.check()
+    elif selects.first.locator("option").nth(1).inner_text() == "1":  # an order: the places reversed
+        n = selects.count()
+        for i, select in enumerate(selects.all()):
+            select.select_option(str(n - i))
+    else:  # a classification: every item the second category
+        for select in selects.all():
+            select.select_option(index=2)
+
+
+def test_a_resumed_quiz_restores_every_answer(page, a11y, live_server, ready_learner):
+    """Each question type comes back with exactly the options chosen; on a phone the resumed quiz opens at
+    the first question still open."""
     login(page, a11y, live_server)
     page.goto(live_server + "/cursus/eerste-module/quiz/")
     a11y.check()
@@ -161,22 +187,81 @@ def test_an_answer_survives_leaving_the_quiz_page(page, a11y, live_server, ready
     a11y.check()
     status = page.locator(".save-status")
     expect(status).to_have_text("0 van 4 beantwoord")
-    first = page.locator("li.question").first
-    first.locator("input, select").first.evaluate(
-        "el => { if (el.tagName === 'SELECT') el.selectedIndex = 1; else el.checked = true;"
-        " el.dispatchEvent(new Event('change', {bubbles: true})); }")
-    expect(status).to_have_text(re.compile(r"Opgeslagen · [01] van 4 beantwoord"))
+    questions = page.locator("li.question")
+    given = {}
+    for i in (0, 1, 3):  # question 3 stays open
+        answer_not_first(questions.nth(i))
+        given[i] = questions.nth(i).evaluate(CHOSEN_JS)
+        assert given[i]
+    expect(status).to_have_text("Opgeslagen · 3 van 4 beantwoord")
     # No "Bewaren": open the course page and come back.
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cursus").click()
     a11y.check()
+    for width in (1280, 375, 320):
+        page.set_viewport_size({"width": width, "height": 740})
+        page.goto(live_server + "/cursus/eerste-module/quiz/")
+        a11y.check()
+        page.get_by_role("button", name="Ga verder met je poging").click()
+        a11y.check()
+        expect(status).to_have_text("3 van 4 beantwoord")
+        for i, chosen in given.items():
+            assert questions.nth(i).evaluate(CHOSEN_JS) == chosen, (width, i)
+        assert questions.nth(2).evaluate(CHOSEN_JS) == {}
+        if width < 600:
+            expect(questions.nth(2)).to_be_visible()
+            expect(questions.nth(0)).to_be_hidden()
+        else:
+            for i in range(4):
+                expect(questions.nth(i)).to_be_visible()
+
+
+def main_buttons(page):
+    """The filled (main) buttons the learner can see in the page's content."""
+    return page.locator("main .button:not(.button-secondary):visible")
+
+
+def test_phone_quiz_has_one_main_button_per_screen(page, a11y, live_server, ready_learner):
+    login(page, a11y, live_server)
     page.goto(live_server + "/cursus/eerste-module/quiz/")
     a11y.check()
+    page.get_by_role("button", name="Start de quiz").click()
+    a11y.check()
+    attempt = page.url
+    questions = page.locator("li.question")
+    stop = page.get_by_role("button", name="Stoppen, later verder")
+    for width in (320, 375, 1280):
+        page.set_viewport_size({"width": width, "height": 740})
+        page.goto(attempt)
+        a11y.check()
+        expect(page.get_by_role("button", name="Bewaren")).to_have_count(0)
+        expect(stop).to_be_visible()
+        assert stop.evaluate("el => !el.classList.contains('button')")  # a plain link, not a second button
+        if width == 1280:
+            for i in range(4):
+                expect(questions.nth(i)).to_be_visible()
+            expect(main_buttons(page)).to_have_count(1)
+            expect(main_buttons(page)).to_have_text("Inleveren")
+            continue
+        for i in range(4):
+            expect(questions.nth(i)).to_be_visible()
+            expect(main_buttons(page)).to_have_count(1)
+            if i < 3:
+                expect(main_buttons(page)).to_have_text("Volgende vraag →")
+                expect(page.get_by_role("button", name="Inleveren")).to_be_hidden()
+                main_buttons(page).click()
+                expect(questions.nth(i)).to_be_hidden()
+            else:
+                expect(main_buttons(page)).to_have_text("Inleveren")
+    # Stopping saves what is filled in and leaves for the quiz page, where the attempt waits.
+    answer_not_first(questions.nth(0))
+    chosen = questions.nth(0).evaluate(CHOSEN_JS)
+    with page.expect_navigation():
+        stop.click()
+    a11y.check()
+    expect(page.get_by_text("Je antwoorden zijn bewaard")).to_be_visible()
     page.get_by_role("button", name="Ga verder met je poging").click()
     a11y.check()
-    saved = page.locator("li.question").first.locator("input:checked, option:checked:not([value=''])")
-    expect(saved).to_have_count(1)
-
-
+    assert questions.nth(0).evaluate(CHOSEN_JS) == chosen
 def test_on_a_phone_one_question_per_screen(page, a11y, live_server, ready_learner):
     page.set_viewport_size({"width": 375, "height": 740})
     login(page, a11y, live_server)
@@ -194,7 +279,9 @@ def test_on_a_phone_one_question_per_screen(page, a11y, live_server, ready_learn
     expect(questions.nth(1)).to_be_focused()
     page.get_by_role("button", name="← Vorige vraag").click()
     expect(questions.nth(0)).to_be_visible()
-    # Handing in with nothing answered names the questions; their links open that question.
+    # Handing in (under the last question) with nothing answered names the questions; their links open that question.
+    for _ in range(3):
+        page.get_by_role("button", name="Volgende vraag →").click()
     page.get_by_role("button", name="Inleveren").click()
     a11y.check()
     page.get_by_role("alert").get_by_role("link", name="3").click()

@@ -1,6 +1,6 @@
 """The real course in content/ and quizzes/: it loads, and it is what the course promises."""
-import re
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -185,3 +185,17 @@ def test_guide_cards_dial_the_national_numbers_they_name(real):
             assert html.count(f'<a href="tel:{dial}">{number}</a>') == named, (card.path, number)
     assert any("tel:08002000" in str(card.html) for card in real.guide)
     assert any("tel:112" in str(card.html) for card in real.guide)
+
+
+def test_in_deze_les_is_built_from_each_lessons_own_headings(real):
+    """The "In deze les" list comes from the server (templates/learn/lesson.html): every section it names
+    is a level-2 heading of the lesson with that id, in the lesson's order, as plain text."""
+    with_list = 0
+    for module in real.modules:
+        for lesson in module.lessons:
+            ids = re.findall(r'<h2 id="([^"]+)">', str(lesson.html))
+            assert [section_id for section_id, _ in lesson.sections] == ids, lesson.path
+            for _, title in lesson.sections:
+                assert title and "<" not in title, (lesson.path, title)
+            with_list += len(lesson.sections) >= 2
+    assert with_list >= 10  # most lessons have several sections: the list is there on most pages

@@ -70,7 +70,7 @@ def test_any_route_parameter_is_answered_sanely(app, admin_client, value, number
 
 ANONYMOUS_FORMS = {
     "/inloggen": ("email", "password"),
-    "/registreren": ("name", "email", "password", "confirm"),
+    "/registreren": ("name", "email", "password"),
     "/wachtwoord-vergeten": ("email",),
 }
 

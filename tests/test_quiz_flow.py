@@ -1,5 +1,6 @@
 """The quiz flow over HTTP: unlock, draw, save, submit once, review, retake, complete the module."""
 import re
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
@@ -61,16 +62,92 @@ def test_answer_key_never_reaches_the_browser(client, attempt_url):
         assert secret not in html
 
 
-def test_save_and_resume_after_logging_out(client, auth, attempt_url):
-    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
-    response = submit(client, attempt_url, answers(ids[:1], RIGHT), action="bewaren")
-    assert response.status_code == 302
+class _Shown(HTMLParser):
+    """What the quiz page shows as chosen: per field, the values of checked inputs and selected options,
+    and per field the values in the order they are shown."""
+
+    def __init__(self):
+        super().__init__()
+        self.chosen, self.shown, self._select = {}, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name", "").startswith("q-"):
+            self.shown.setdefault(a["name"], []).append(a["value"])
+            if "checked" in a:
+                self.chosen.setdefault(a["name"], []).append(a["value"])
+        elif tag == "select" and a.get("name", "").startswith("q-"):
+            self._select = a["name"]
+        elif tag == "option" and self._select and a.get("value"):
+            self.shown.setdefault(self._select, []).append(a["value"])
+            if "selected" in a:
+                self.chosen.setdefault(self._select, []).append(a["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def shown_answers(html: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    parser = _Shown()
+    parser.feed(html)
+    return {name: sorted(values) for name, values in parser.chosen.items()}, parser.shown
+
+
+def not_the_first(shown: dict[str, list[str]]) -> dict[str, list[str]]:
+    """An answer for every drawn question that avoids the option shown first wherever it can: a page that
+    restores answers as "the first option" then fails. Single: the last option; multiple: all but the first;
+    classify: each item the category after the first; order: the places reversed."""
+    data = {}
+    for name, values in shown.items():
+        qid = name[2:].split("-")[0]
+        if qid in ("enkel", "extra"):
+            data[name] = [values[-1]]
+        elif qid == "meer":
+            data[name] = sorted(values[1:])
+        elif qid == "sorteer":
+            data[name] = [values[1]]
+    order = [name for name in shown if name.startswith("q-volgorde-")]
+    for place, name in enumerate(reversed(order), start=1):
+        data[name] = [str(place)]
+    return data
+
+
+@pytest.mark.parametrize("how", ["stoppen", "autosave"])
+def test_a_resumed_attempt_shows_every_answer_as_given(client, auth, attempt_url, how):
+    """Every question type comes back with exactly the options chosen, not merely "something checked"."""
+    html = client.get(attempt_url).get_data(as_text=True)
+    ids = drawn_ids(html)
+    chosen, shown = shown_answers(html)
+    assert chosen == {}
+    given = not_the_first(shown)
+    assert {name[2:].split("-")[0] for name in given} == set(ids)  # every drawn question answered
+    if how == "stoppen":
+        response = submit(client, attempt_url, given, action="stoppen")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/quiz/")
+    else:
+        response = client.post(attempt_url + "/opslaan", data={**given, "csrf_token": csrf_token(html)})
+        assert response.get_json() == {"saved": True, "answered": len(ids), "total": len(ids)}
     auth.logout()
     auth.login("leerling@voorbeeld.nl")
     assert start(client) == attempt_url
     html = client.get(attempt_url).get_data(as_text=True)
     assert drawn_ids(html) == ids
-    assert html.count("checked") + html.count("selected") >= 1
+    assert shown_answers(html)[0] == given
+
+
+def test_stopping_halfway_keeps_the_answers_and_hands_nothing_in(client, app, auth, attempt_url):
+    ids = drawn_ids(client.get(attempt_url).get_data(as_text=True))
+    response = submit(client, attempt_url, answers(ids[:1], RIGHT), action="stoppen")
+    assert response.status_code == 302
+    assert attempts_count(app, submitted=True) == 0
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Je antwoorden zijn bewaard" in page and "Ga verder met je poging" in page
+    html = client.get(attempt_url).get_data(as_text=True)
+    assert shown_answers(html)[0] == {name: sorted(v if isinstance(v, list) else [v])
+                                      for name, v in answers(ids[:1], RIGHT).items()}
+    # Coming back to a half-done attempt: the phone opens at the first question without an answer.
+    assert 'data-first-open="vraag-2"' in html
 
 
 def test_autosave_keeps_each_answer_and_counts_them(client, app, attempt_url):
@@ -83,7 +160,8 @@ def test_autosave_keeps_each_answer_and_counts_them(client, app, attempt_url):
     assert response.get_json() == {"saved": True, "answered": 2, "total": len(ids)}
     html = client.get(attempt_url).get_data(as_text=True)  # leaving and coming back
     assert f"2 van {len(ids)} beantwoord" in html
-    assert html.count("checked") + html.count("selected") >= 2
+    assert shown_answers(html)[0] == {name: sorted(v if isinstance(v, list) else [v])
+                                      for name, v in answers(ids[:2], RIGHT).items()}
     # Without a token nothing is saved; a question from elsewhere is refused.
     assert client.post(save_url, data=answers(ids, RIGHT)).status_code == 400
     assert client.post(save_url, data={"q-vreemd": "a", "csrf_token": csrf_token(html)}).status_code == 400
@@ -99,13 +177,16 @@ def test_autosave_after_handing_in_changes_nothing(client, app, attempt_url):
     assert "100%" in client.get(attempt_url + "/uitslag").get_data(as_text=True)
 
 
-def test_submit_is_the_main_button_only_when_all_is_answered(client, attempt_url):
+def test_one_main_button_and_a_plain_way_to_stop(client, attempt_url):
+    """"Inleveren" is the only filled button; stopping is a plain link-like button, not a second main one."""
     html = client.get(attempt_url).get_data(as_text=True)
-    assert re.search(r'class="button button-secondary" data-submit>Inleveren', html)
+    assert re.search(r'class="button" data-submit>Inleveren<', html)
+    assert re.search(r'name="actie" value="stoppen" class="link-button stop-link" data-stop>Stoppen, later verder<', html)
+    assert "Bewaren" not in html
     ids = drawn_ids(html)
     client.post(attempt_url + "/opslaan", data={**answers(ids, RIGHT), "csrf_token": csrf_token(html)})
     html = client.get(attempt_url).get_data(as_text=True)
-    assert re.search(r'class="button " data-submit>Inleveren', html)
+    assert len(re.findall(r'class="button[" ]', html)) == 1  # still one, also when everything is answered
 
 
 def test_pass_completes_module_and_shows_feedback(client, app, attempt_url):

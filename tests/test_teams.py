@@ -67,6 +67,23 @@ def test_expired_invitation(client, app, make_team, learner):
     assert response.status_code == 404 and "verlopen" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("production, base_url_set, expected", [
+    (False, False, "http://localhost:8123"),  # development without BASE_URL: the address the browser used
+    (False, True, "https://cursus.example.nl"),
+    (True, False, "https://cursus.example.nl"),  # production: always BASE_URL
+])
+def test_invitation_link_uses_the_request_host_only_in_development_without_base_url(
+        client, app, auth, make_user, make_team, monkeypatch, production, base_url_set, expected):
+    manager = make_user(email="leiding@voorbeeld.nl")
+    team_id = make_team(manager_id=manager)
+    auth.login("leiding@voorbeeld.nl")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://cursus.example.nl")
+    monkeypatch.setitem(app.config, "PRODUCTION", production)
+    monkeypatch.setitem(app.config, "BASE_URL_SET", base_url_set)
+    html = client.get(f"/teams/{team_id}/", base_url="http://localhost:8123").get_data(as_text=True)
+    assert f'value="{expected}/teams/uitnodiging/{token_of(app, team_id)}"' in html
+
+
 def test_renewed_invitation_replaces_the_old_link(client, app, auth, make_user, make_team):
     manager = make_user(email="leiding@voorbeeld.nl")
     team_id = make_team(manager_id=manager)

@@ -26,10 +26,24 @@ CALLOUTS = {"praktijk", "onderzoek", "letop", "tip", "samenvatting", "reflectie"
 
 def render_markdown(text: str) -> Markup:
     """Render trusted author Markdown to HTML; wide tables scroll inside a focusable region."""
-    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return _render(text)[0]
+
+
+def _render(text: str) -> tuple[Markup, tuple[tuple[str, str], ...]]:
+    """The HTML and the (id, plain title) of every level-2 heading, for the "In deze les" list."""
+    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = md.convert(text)
+    sections = tuple((token["id"], Markup(token["name"]).striptags()) for token in _flatten(md.toc_tokens)
+                     if token["level"] == 2)
     html = html.replace("<table>", '<div class="table-wrap" role="region" aria-label="Tabel (veeg of scroll opzij)" '
                                    'tabindex="0"><table>').replace("</table>", "</table></div>")
-    return Markup(html)
+    return Markup(html), sections
+
+
+def _flatten(tokens):
+    for token in tokens:
+        yield token
+        yield from _flatten(token.get("children", ()))
 
 
 def render_inline(text: str) -> Markup:
@@ -183,6 +197,7 @@ def _load_lesson(path: Path, module_slug: str, number: int, slug: str, problems:
         problems.append(f"{path}: de les heeft geen tekst")
     if len(problems) > before:
         return None
+    html, sections = _render(body)
     return Lesson(
         module_slug=module_slug,
         slug=slug,
@@ -190,8 +205,9 @@ def _load_lesson(path: Path, module_slug: str, number: int, slug: str, problems:
         title=title,
         minutes=minutes,
         goals=tuple(g.strip() for g in goals),
-        html=render_markdown(body),
+        html=html,
         path=str(path),
+        sections=sections,
     )
 
 

@@ -67,6 +67,7 @@ class Lesson:
 
     def exercise(self, question_id: str) -> Question | None:
         return next((q for q in self.exercises if q.id == question_id), None)
+    sections: tuple[tuple[str, str], ...] = ()  # (id, title) of each level-2 heading: "In deze les"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-// The lesson page: an "In deze les" list for long lessons, and the place where the learner stopped reading.
+// The lesson page: tables that stack on a phone, glossary terms in place, and the place where the learner
+// stopped reading. (The "In deze les" list is in the page's HTML: templates/learn/lesson.html.)
 // The page's HTML is shared between learners (course/web/shared_pages.py), so what is personal lives here,
 // in this browser's own storage, and never in the HTML.
 (function () {
@@ -6,31 +7,8 @@
   var article = document.querySelector("article.lesson");
   if (!article) return;
   var headings = Array.prototype.slice.call(article.querySelectorAll("h2")).filter(function (h) {
-    return h.id !== "doelen";
+    return h.id !== "doelen" && h.id !== "in-deze-les";  // the "In deze les" list comes from the server
   });
-  if (headings.length >= 3) {
-    var nav = document.createElement("nav");
-    nav.className = "lesson-toc";
-    nav.setAttribute("aria-labelledby", "in-deze-les");
-    var title = document.createElement("h2");
-    title.id = "in-deze-les";
-    title.textContent = "In deze les";
-    var list = document.createElement("ol");
-    headings.forEach(function (h, i) {
-      if (!h.id) h.id = "deel-" + (i + 1);
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = "#" + h.id;
-      link.textContent = h.textContent;
-      item.appendChild(link);
-      list.appendChild(item);
-    });
-    nav.appendChild(title);
-    nav.appendChild(list);
-    var goals = article.querySelector(".goals");
-    (goals || article.querySelector("h1")).after(nav);
-  }
-
   // Lesson tables: on a phone each row becomes a block of label/value lines (see .stack-table in style.css).
   Array.prototype.forEach.call(article.querySelectorAll("table"), function (table) {
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {

@@ -1,5 +1,6 @@
-// The quiz page: every answer is saved as soon as it changes, and on a phone one question per screen.
-// Without JavaScript the page still works through the "Bewaren" and "Inleveren" buttons.
+// The quiz page: every answer is saved as soon as it changes, and on a phone one question per screen with one
+// main button: "Volgende vraag", and on the last question "Inleveren".
+// Without JavaScript the page still works: "Inleveren", and "Stoppen, later verder", which saves and leaves.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -8,7 +9,6 @@
   var word = status.querySelector(".save-word");
   var count = status.querySelector(".save-count");
   var submit = form.querySelector("[data-submit]");
-  var save = form.querySelector("[data-save]");
   var token = form.querySelector("input[name='csrf_token']").value;
   var timer = null, sent = 0, shown = 0, dirty = false;
 
@@ -16,9 +16,6 @@
     word.textContent = text ? text + " · " : "";
     if (answered !== undefined) {
       count.textContent = answered + " van " + total + " beantwoord";
-      var complete = answered === total;
-      submit.classList.toggle("button-secondary", !complete);
-      save.classList.toggle("button-secondary", complete);
     }
   }
 
@@ -48,7 +45,7 @@
         }
       })
       .catch(function () {
-        if (number >= shown) show("Niet opgeslagen (geen verbinding). Gebruik straks ‘Bewaren’");
+        if (number >= shown) show("Niet opgeslagen (geen verbinding). Probeer het straks opnieuw of kies ‘Stoppen, later verder’");
       });
   }
 
@@ -92,6 +89,8 @@
     items.forEach(function (item, i) { item.hidden = one && i !== current; });
     previous.hidden = current === 0;
     next.hidden = current === items.length - 1;
+    // One main button per screen: "Inleveren" only under the last question.
+    submit.hidden = one && current !== items.length - 1;
     if (one && focus) {
       items[current].setAttribute("tabindex", "-1");
       items[current].focus();
@@ -110,8 +109,10 @@
   next.addEventListener("click", function () { go(current + 1, true); });
   window.addEventListener("hashchange", fromHash);
   if (small.addEventListener) small.addEventListener("change", function () { layout(false); });
-  // Start at the first unanswered question named in the notice, or at the first question.
+  // Start at the first unanswered question named in the notice, or (a resumed attempt) at the first
+  // unanswered one, or at the first question.
   var missing = form.querySelector("#bevestigen a[href^='#vraag-']");
-  if (location.hash) fromHash(); else if (missing) go(items.findIndex(function (item) {
-    return "#" + item.id === missing.getAttribute("href"); }), false); else layout(false);
+  var start = missing ? missing.getAttribute("href").slice(1) : form.dataset.firstOpen;
+  var at = items.findIndex(function (item) { return item.id === start; });
+  if (location.hash) fromHash(); else if (at >= 0) go(at, false); else layout(false);
 }());

@@ -22,6 +22,7 @@ from course.errors import NotFound
 from course.extensions import db, login_manager
 from course.models import User
 from course.text import dutch_date, dutch_datetime, dutch_hours
+from course.web.assets import asset
 from course.web.helpers import get_course, start_read_only
 from course.web.inputs import whole_number
 
@@ -40,8 +41,9 @@ ERROR_TEXTS = {
 
 LAYOUT_ENDPOINTS = ("main.index", "learn.overview", "main.glossary", "certificates.mine", "manage.overview",
                     "admin.organisations", "account.settings", "auth.logout", "auth.login", "auth.register",
-                    "certificates.verify", "main.privacy", "static:style.css", "static:favicon.svg",
-                    "coach.overview", "main.guide")
+                    "certificates.verify", "main.privacy", "coach.overview", "main.guide")
+# The layout's static files: their URLs carry a version (web/assets.py), so they are made on each page.
+LAYOUT_ASSETS = ("style.css", "favicon.svg", "menu.js")
 
 
 # The largest id both databases hold in an INTEGER column (PostgreSQL's int4; SQLite allows 2^63-1).
@@ -58,10 +60,10 @@ class DatabaseId(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Attach the whole web layer to the app."""
-    from course.web import inputs, outage, security
+    from course.web import assets, inputs, outage, security
     from course.web.views import (account, admin, auth, badges, certificates, coach, learn, main, manage, practice,
                                   quiz, records, reminders)
-    outage.register(app)  # the 503 page and the retry after a database restart (see outage.py)
+    outage.register(app)  # the Dutch 503 page when the database does not answer (see outage.py)
     _trust_proxies(app)
     install_converters(app)
     for module in (main, auth, account, learn, practice, quiz, certificates, badges, manage, coach, admin, records,
@@ -69,6 +71,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     inputs.init_app(app)
     register(app)
+    assets.register(app)
     security.register(app)
     app.before_request(start_read_only)
 
@@ -134,8 +137,10 @@ def register(app: Flask) -> None:
     @app.context_processor
     def inject():
         flags = viewer_flags(current_user)
+        links = dict(_layout_links(request.script_root))
+        links.update((f"static:{name}", asset(name)) for name in LAYOUT_ASSETS)
         return {"course": get_course(), "is_manager": flags["is_manager"], "is_coach": flags["is_coach"],
-                "links": _layout_links(request.script_root),
+                "links": links,
                 "mail_refused": current_user.email if flags["is_authenticated"] and current_user.mail_refused_at
                 else None}
 

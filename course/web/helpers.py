@@ -9,6 +9,15 @@ from course.catalog import Course
 from course.extensions import db
 
 
+def page_link(path: str) -> str:
+    """A full link to show on a page (an invitation link): BASE_URL in production or when it is set; in
+    development without it, the address this request came in on (another port than 5000 works too)."""
+    config = current_app.config
+    if config.get("PRODUCTION") or config.get("BASE_URL_SET"):
+        return config["BASE_URL"] + path
+    return request.host_url.rstrip("/") + path
+
+
 def get_course() -> Course:
     """Return the course loaded at start-up for the current app."""
     return current_app.extensions["course"]

@@ -31,7 +31,7 @@ def _cell(number: int, state: str, detail, practice: str, stuck: bool = False) -
         body = f'<span aria-hidden="true">–</span><span class="visually-hidden">{status.label.capitalize()}</span>'
     else:
         body = f'<span class="badge badge-{state}">{status.label.capitalize()}</span>'
-        body += f'<br><span class="meta">{dutch_date(detail) if status is Status.DONE else f"{detail}%"}</span>'
+        body += f'<br><span class="meta">{dutch_date(detail) if status is Status.DONE else f"{detail}% van module {number}"}</span>'
     if practice:
         body += f'<br><span class="meta practice-state">Praktijk: {practice}</span>'
     if stuck:  # three failed quiz attempts: the coach and manager can help
@@ -87,6 +87,6 @@ def _row_html(row: Row, member_prefix: str, certificate_prefix: str) -> str:
     return (f'<tr{overdue}><th scope="row">'
             f'<a href="{escape(member_prefix)}{row.user.id}">{escape(row.user.name)}</a>{badge}</th>'
             f'<td data-label="Modules">{progress.modules_done} van {len(modules)} modules '
-            f'<span class="meta">({row.percent}%)</span></td>'
+            f'<span class="meta">({row.percent}% van de cursus)</span></td>'
             + "".join([_module_cell(mp, certificate_prefix) for mp in modules])
             + f'<td data-label="Laatst actief">{last_active}</td></tr>\n')

@@ -36,6 +36,10 @@ def register():
             start_session(user)
             flash(f"Welkom, {user.name}! Je account is klaar.", "success")
             return redirect(next_url or url_for("learn.overview"))
+    if form.errors and form.password.data and not form.password.errors:
+        # Name and e-mail address come back as typed; a password is never sent back to the screen.
+        form.password.description = ("Je wachtwoord was goed, maar we sturen het niet terug: vul het nog een keer "
+                                     "in. " + form.password.description)
     return render_template("auth/register.html", form=form, next_url=next_url), 422 if form.errors else 200
 
 

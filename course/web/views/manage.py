@@ -7,7 +7,7 @@ from course import addresses, audit, certificates, teams
 from course.text import local_today, utcnow
 from course.progress import Status
 from course.text import slugify
-from course.web.helpers import get_course, read_only
+from course.web.helpers import get_course, page_link, read_only
 from course.errors import InvitationProblem
 from course.extensions import db, limiter
 from course.web.forms import ActionForm, TargetDateForm
@@ -50,7 +50,7 @@ def team(team_id: int):
     status, search, sort = inputs.arg_text("status", "alle"), inputs.arg_text("zoek"), \
         inputs.arg_text("sorteer", "te-laat")
     rows, table = shown_table(report, memo, team.id, status=status, search=search, sort=sort)
-    invite_url = current_app.config["BASE_URL"] + url_for("manage.invitation", token=team.invite_token)
+    invite_url = page_link(url_for("manage.invitation", token=team.invite_token))
     return render_template("manage/team.html", team=team, report=report, rows=rows, table=table,
                            status=status, search=search,
                            sort=sort, invite_url=invite_url, form=ActionForm(),

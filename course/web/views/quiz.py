@@ -80,7 +80,7 @@ def attempt(module_slug: str, attempt_id: int):
         else:
             if not form.validate_on_submit():
                 problem = "De pagina was verlopen. Je antwoorden staan er nog: lever ze opnieuw in."
-            elif inputs.form_value("actie") == "bewaren":
+            elif inputs.form_value("actie") in ("stoppen", "bewaren"):  # "bewaren": a page opened before the rename
                 attempts.save_answers(db.session, attempt, answers)
                 flash("Je antwoorden zijn bewaard. Je kunt later verder waar je gebleven was.", "success")
                 return redirect(url_for(".show", module_slug=module.slug))
@@ -99,9 +99,12 @@ def attempt(module_slug: str, attempt_id: int):
                     return redirect(url_for(".result", module_slug=module.slug, attempt_id=attempt.id))
     status = 422 if problem or missing else 200
     questions = attempts.drawn_questions(attempt, module.quiz)
-    answered = len(questions) - len(attempts.unanswered(attempt, module.quiz, answers))
+    open_numbers = attempts.unanswered(attempt, module.quiz, answers)
+    # A resumed attempt opens (on a phone, one question per screen) at its first unanswered question.
+    first_open = open_numbers[0] if answers and open_numbers else None
     return render_template("quiz/attempt.html", module=module, quiz=module.quiz, attempt=attempt, form=form,
-                           questions=questions, answers=answers, answered=answered,
+                           questions=questions, answers=answers, answered=len(questions) - len(open_numbers),
+                           first_open=first_open,
                            missing=missing, problem=problem), status
 
 
