@@ -25,7 +25,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from teams import empty_database  # noqa: E402  (bench/teams.py)
 from course import create_app, itemstats  # noqa: E402
-from course.attempts import _draw  # noqa: E402
+from course.attempts import draw as draw_items  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # devtools: the throwaway PostgreSQL cluster and test helpers
 from devtools import csrf_token  # noqa: E402
 from course.extensions import db  # noqa: E402
@@ -67,7 +67,7 @@ def seed(app) -> None:
         for n in range(ATTEMPTS):
             user_id = learner_ids[n % LEARNERS]
             ability = 0.35 + 0.6 * ((user_id * 7919) % 1000) / 1000
-            draw = _draw(module.quiz, rng)
+            draw = draw_items(module.quiz, rng)
             answers = [(entry["q"], *simulated_answer(module.quiz.question(entry["q"]),
                                                       min(0.98, max(0.02, ability - difficulty[entry["q"]])), rng))
                        for entry in draw]

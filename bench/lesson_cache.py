@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import render_template  # noqa: E402
+from markupsafe import Markup, escape  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from course import accounts, create_app  # noqa: E402
@@ -29,9 +30,11 @@ from course.web.views import learn  # noqa: E402
 PASSWORD = "een-lang-wachtwoord"
 
 
-def render_alone(template, key, viewer, **context):
-    """The lesson page rendered for this request only (what the cache replaces)."""
-    return render_template(template, **context)
+def render_alone(template, key, viewer, *, slots=None, **context):
+    """The view's page rendered the ordinary way, for this viewer only (what the shared page replaces)."""
+    slots = slots or {}
+    return Markup(render_template(template, slot=lambda name: slots[name] if isinstance(slots[name], Markup)
+                                  else escape(slots[name]), **context))
 
 
 def client_on_a_lesson():

@@ -69,7 +69,7 @@ def completion_for(session: Session, user: User, module: Module) -> ModuleComple
         ModuleCompletion.user_id == user.id, ModuleCompletion.module_slug == module.slug))
 
 
-def _draw(quiz: Quiz, rng: random.Random, seen: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+def draw(quiz: Quiz, rng: random.Random, seen: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """Draw per the quiz's blueprint: the set number of items from every lesson, in lesson order.
 
     Items the learner had in an earlier attempt (`seen`) are drawn only where a lesson has too few new ones.
@@ -177,7 +177,7 @@ def start_attempt(session: Session, user: User, module: Module, rng: random.Rand
         raise RetakeNotYet(rule.message(now))
     seen = frozenset(entry["q"] for previous in attempts_for(session, user, module) for entry in previous.draw)
     attempt = QuizAttempt(user_id=user.id, module_slug=module.slug, quiz_hash=quiz.content_hash, started_at=now,
-                          draw=_draw(quiz, rng or random.Random(secrets.randbits(64)), seen), answers={})
+                          draw=draw(quiz, rng or random.Random(secrets.randbits(64)), seen), answers={})
     session.add(attempt)
     try:
         session.commit()

@@ -108,12 +108,12 @@ def test_every_draw_of_every_module_covers_every_lesson(real):
     """A thousand draws per module: each one tests every lesson, as the blueprint promises."""
     import random
 
-    from course.attempts import _draw
+    from course.attempts import draw as draw_items
     rng = random.Random(2026)
     for module in real.modules:
         quiz, lessons = module.quiz, {lesson.slug for lesson in module.lessons}
         for _ in range(1000):
-            drawn = _draw(quiz, rng)
+            drawn = draw_items(quiz, rng)
             assert len(drawn) == quiz.draw
             assert {quiz.question(entry["q"]).lesson for entry in drawn} == lessons, module.slug
 

@@ -197,15 +197,15 @@ def test_pages_use_few_queries_whatever_the_progress(client, app, learner, url, 
     assert few["n"] == more["n"] <= 5
 
 
-def test_lesson_page_is_two_small_queries_and_knows_what_is_done(client, app, learner, count_queries):
+def test_lesson_page_takes_at_most_two_small_queries_and_knows_what_is_done(client, app, learner, count_queries):
     """The page learners open most: the login (with the menu's flag) and this lesson's state, asked explicitly."""
     with count_queries() as before:
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
-    assert before["n"] == 2 and "Je hebt deze les afgerond" not in html
+    assert before["n"] <= 2 and "Je hebt deze les afgerond" not in html  # a budget: the login and the lesson state
     mark_done(client, "eerste-module", "les-2")
     with count_queries() as after:
         html = client.get("/cursus/eerste-module/les-2").get_data(as_text=True)
-    assert after["n"] == 2 and "Je hebt deze les afgerond" in html
+    assert after["n"] <= 2 and "Je hebt deze les afgerond" in html
     assert "Je hebt deze les afgerond" not in client.get("/cursus/eerste-module/les-1").get_data(as_text=True)
 
 

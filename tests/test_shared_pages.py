@@ -4,6 +4,7 @@ import re
 
 import pytest
 from flask import render_template, render_template_string
+from markupsafe import Markup, escape
 
 from course import teams
 from course.extensions import db
@@ -20,9 +21,11 @@ def without_tokens(html: str) -> str:
     return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', 'name="csrf_token" value="TOKEN"', html)
 
 
-def render_alone(template, key, viewer, **context):
-    """The view's page rendered the ordinary way, for this viewer only."""
-    return render_template(template, **context)
+def render_alone(template, key, viewer, *, slots=None, **context):
+    """The view's page rendered the ordinary way, for this viewer only (what the shared page replaces)."""
+    slots = slots or {}
+    return Markup(render_template(template, slot=lambda name: slots[name] if isinstance(slots[name], Markup)
+                                  else escape(slots[name]), **context))
 
 
 def make_manager(app, user_id):
@@ -95,3 +98,31 @@ def test_a_shared_page_that_asks_for_personal_data_fails_loudly(app, monkeypatch
             shared_pages.render_shared("probe.html", (template_text,),
                                        {"is_authenticated": True, "is_admin": False, "is_manager": False})
 
+
+
+@pytest.mark.parametrize("template_text, slots, problem", [
+    ("{{ slot('reflectie') }}", {}, "geeft die niet"),                       # asked for, not given
+    ("<p>zonder plek</p>", {"reflectie": "tekst"}, "precies één keer"),       # given, not placed
+    ("{{ slot('a') }}{{ slot('a') }}", {"a": "x"}, "precies één keer"),       # placed twice
+])
+def test_a_slot_is_given_and_placed_exactly_once_or_the_page_fails_loudly(app, monkeypatch, template_text, slots,
+                                                                          problem):
+    monkeypatch.setattr(shared_pages, "render_template",
+                        lambda name, **context: render_template_string(template_text, **context))
+    with app.test_request_context("/cursus/eerste-module/les-1"):
+        with pytest.raises(SharedPageError, match=problem):
+            shared_pages.render_shared("probe.html", (template_text,), {"is_authenticated": True}, slots=slots)
+
+
+def test_slots_are_filled_per_request_text_escaped_and_markup_as_given(app, monkeypatch):
+    template_text = "<form>{{ csrf_token() }}</form><textarea>{{ slot('tekst') }}</textarea>{{ slot('blok') }}"
+    monkeypatch.setattr(shared_pages, "render_template",
+                        lambda name, **context: render_template_string(template_text, **context))
+    with app.test_request_context("/cursus/eerste-module/les-1"):
+        first = shared_pages.render_shared("probe.html", ("k",), {"is_authenticated": True},
+                                           slots={"tekst": "<b>Anna</b>", "blok": Markup("<p>1</p>")})
+        second = shared_pages.render_shared("probe.html", ("k",), {"is_authenticated": True},
+                                            slots={"tekst": "Bram", "blok": Markup("<p>2</p>")})
+    assert "<textarea>&lt;b&gt;Anna&lt;/b&gt;</textarea><p>1</p>" in first
+    assert "<textarea>Bram</textarea><p>2</p>" in second and "Anna" not in second
+    assert "\x00" not in first + second

@@ -4,14 +4,15 @@ Through a Jinja macro per cell and `url_for` per link, the table of 500 took abo
 time; here a cell's HTML is built once per distinct look (state, date, percentage, practice state) and
 shared by every member who has it, links are a prefix plus an id, and a row's HTML is kept with the
 team's cached rows (course/teams/cache.py) until that member's row changes; the template prints the
-joined rows (templates/manage/team.html). What a cell shows: `tests/test_teams.py` reads it.
+joined rows (templates/manage/team.html). The HTML comes from Markup templates whose format() escapes every
+value, so no name or code can break out of it. What a cell shows: `tests/test_teams.py` reads it.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
 from flask import url_for
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from course.progress import ModuleProgress, Status
 from course.teams import Row, TeamReport, filtered
@@ -20,35 +21,49 @@ from course.teams.report import SORTS, STATUS_FILTERS
 from course.text import dutch_date, local_date
 
 
+# The HTML of a cell and a row, as Markup templates: every value put in with format() is escaped.
+_NOT_STARTED = Markup('<span aria-hidden="true">–</span><span class="visually-hidden">{label}</span>')
+_STATE = Markup('<span class="badge badge-{state}">{label}</span><br><span class="meta">{detail}</span>')
+_PRACTICE = Markup('<br><span class="meta practice-state">Praktijk: {practice}</span>')
+_STUCK = Markup('<br><span class="badge badge-vast">Loopt vast op module {number}</span>')
+_CELL = Markup('<td data-label="Module {number}">{body}')  # closed by the caller, after a certificate link
+_CERTIFICATE = Markup('<br><a href="{prefix}{code}.pdf">certificaat</a></td>')
+_LATE = Markup(' <span class="badge badge-verlopen">Te laat</span>')
+_ROW = Markup('<tr{overdue}><th scope="row"><a href="{member}{user_id}">{name}</a>{late}</th>'
+              '<td data-label="Modules">{done} van {modules} modules <span class="meta">({percent}% van de cursus)</span>'
+              '</td>{cells}<td data-label="Laatst actief">{last_active}</td></tr>\n')
+
+
 @lru_cache(maxsize=4096)
-def _cell(number: int, state: str, detail, practice: str, stuck: bool = False) -> str:
+def _cell(number: int, state: str, detail, practice: str, stuck: bool = False) -> Markup:
     """A module cell without its certificate link and closing tag; the same for everyone in the same state.
 
     `state` is a Status value, `detail` the completion day (afgerond) or the percentage (bezig).
     """
     status = Status(state)
+    label = status.label.capitalize()
     if status is Status.NOT_STARTED:
-        body = f'<span aria-hidden="true">–</span><span class="visually-hidden">{status.label.capitalize()}</span>'
+        body = _NOT_STARTED.format(label=label)
     else:
-        body = f'<span class="badge badge-{state}">{status.label.capitalize()}</span>'
-        body += f'<br><span class="meta">{dutch_date(detail) if status is Status.DONE else f"{detail}% van module {number}"}</span>'
+        shown = dutch_date(detail) if status is Status.DONE else f"{detail}% van module {number}"
+        body = _STATE.format(state=state, label=label, detail=shown)
     if practice:
-        body += f'<br><span class="meta practice-state">Praktijk: {practice}</span>'
+        body += _PRACTICE.format(practice=practice)
     if stuck:  # three failed quiz attempts: the coach and manager can help
-        body += f'<br><span class="badge badge-vast">Loopt vast op module {number}</span>'
-    return f'<td data-label="Module {number}">{body}'  # plain text: it holds no user input
+        body += _STUCK.format(number=number)
+    return _CELL.format(number=number, body=body)
 
 
-def _module_cell(mp: ModuleProgress, certificate_prefix: str) -> str:
+def _module_cell(mp: ModuleProgress, certificate_prefix: str) -> Markup:
     status = mp.status
     practice = mp.practice.label if mp.practice is not None else ""
     if status is Status.DONE:
         cell = _cell(mp.module.number, "afgerond", local_date(mp.completed_at), practice)
         if mp.certificate:
-            return f'{cell}<br><a href="{certificate_prefix}{escape(mp.certificate)}.pdf">certificaat</a></td>'
-        return cell + "</td>"
+            return cell + _CERTIFICATE.format(prefix=certificate_prefix, code=mp.certificate)
+        return cell + Markup("</td>")
     detail = mp.percent if status is Status.IN_PROGRESS else None
-    return _cell(mp.module.number, status.value, detail, practice, mp.stuck) + "</td>"
+    return _cell(mp.module.number, status.value, detail, practice, mp.stuck) + Markup("</td>")
 
 
 def shown_table(report: TeamReport, memo: Memo, team_id: int, *, status: str, search: str,
@@ -78,15 +93,11 @@ def shown_table(report: TeamReport, memo: Memo, team_id: int, *, status: str, se
     return shown
 
 
-def _row_html(row: Row, member_prefix: str, certificate_prefix: str) -> str:
+def _row_html(row: Row, member_prefix: str, certificate_prefix: str) -> Markup:
     progress = row.progress
     modules = progress.modules
-    badge = ' <span class="badge badge-verlopen">Te laat</span>' if row.overdue else ""
-    last_active = dutch_date(row.last_active) if row.last_active else "nog niet"
-    overdue = ' class="overdue"' if row.overdue else ""
-    return (f'<tr{overdue}><th scope="row">'
-            f'<a href="{escape(member_prefix)}{row.user.id}">{escape(row.user.name)}</a>{badge}</th>'
-            f'<td data-label="Modules">{progress.modules_done} van {len(modules)} modules '
-            f'<span class="meta">({row.percent}% van de cursus)</span></td>'
-            + "".join([_module_cell(mp, certificate_prefix) for mp in modules])
-            + f'<td data-label="Laatst actief">{last_active}</td></tr>\n')
+    return _ROW.format(
+        overdue=Markup(' class="overdue"') if row.overdue else "", member=member_prefix, user_id=row.user.id,
+        name=row.user.name, late=_LATE if row.overdue else "", done=progress.modules_done, modules=len(modules),
+        percent=row.percent, cells=Markup("").join([_module_cell(mp, certificate_prefix) for mp in modules]),
+        last_active=dutch_date(row.last_active) if row.last_active else "nog niet")

@@ -1,7 +1,7 @@
 """The course for a learner: overview, module pages, lessons and lesson completion."""
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from course import exercises
 from course.errors import ExerciseProblem
@@ -16,10 +16,6 @@ from course.web import inputs, viewer_flags
 from course.web.helpers import read_only
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
-# Where the learner's own reflection text goes into the shared lesson page, per request.
-REFLECTION_SLOT = Markup("\x00vg-reflectie\x00")
-# Where this learner's practice questions (with their own last answers) go into the shared lesson page.
-EXERCISE_SLOT = Markup("\x00vg-oefenvragen\x00")
 
 
 def _progress():
@@ -84,13 +80,6 @@ def _lesson_page(module, lesson, problem: str = "", problem_for: str = "", answe
     index = module.lessons.index(lesson)
     # The page learners open most: the same HTML for everyone at this lesson in the same state and with
     # the same menu; the learner's own reflection text and practice answers are put in afterwards.
-    html = render_shared(
-        "learn/lesson.html", (module.slug, lesson.slug, done, bool(reflection)), viewer_flags(current_user),
-        module=module, lesson=lesson, index=index, done=done,
-        previous=module.lessons[index - 1] if index else None,
-        next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None,
-        reflection_text=REFLECTION_SLOT, reflection_saved=bool(reflection), exercises_html=EXERCISE_SLOT,
-    )
     block = ""
     if lesson.exercises:
         mine = dict(state.answers)
@@ -99,7 +88,17 @@ def _lesson_page(module, lesson, problem: str = "", problem_for: str = "", answe
         block = render_template("learn/_exercises.html", module=module, lesson=lesson,
                                 items=exercises.lesson_items(lesson, {k: v for k, v in mine.items() if k != problem_for}),
                                 problem=problem, problem_for=problem_for)
-    return html.replace(REFLECTION_SLOT, escape(reflection), 1).replace(EXERCISE_SLOT, Markup(block), 1), status
+    # The page learners open most: the same HTML for everyone at this lesson in the same state and with
+    # the same menu (course/web/shared_pages.py); this learner's reflection and practice answers are its slots.
+    html = render_shared(
+        "learn/lesson.html", (module.slug, lesson.slug, done, bool(reflection)), viewer_flags(current_user),
+        slots={"reflection": reflection, "exercises": Markup(block)},
+        module=module, lesson=lesson, index=index, done=done,
+        previous=module.lessons[index - 1] if index else None,
+        next=module.lessons[index + 1] if index + 1 < len(module.lessons) else None,
+        reflection_saved=bool(reflection),
+    )
+    return html, status
 
 
 @bp.post("/<module_slug>/<lesson_slug>/oefenvraag/<question_id>")
