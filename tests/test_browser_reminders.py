@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from conftest import A11y, complete_module
+from course.text import local_today
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +71,7 @@ def test_target_date_reminders_opt_out_digest_and_record(browser, live_server, a
     check.check()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Excel-bestand")).click()
-    assert download.value.suggested_filename == f"opleidingsoverzicht-kinderopvang-zonnebloem-{date.today().year}.xlsx"
+    assert download.value.suggested_filename == f"opleidingsoverzicht-kinderopvang-zonnebloem-{local_today().year}.xlsx"
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[1]

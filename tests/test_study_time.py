@@ -1,9 +1,10 @@
 """The study load: computed from the catalog once, shown in the same words on every page, certificate and record."""
 import io
 import shutil
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select, update
@@ -20,6 +21,13 @@ from conftest import FIXTURES, complete_module, only_certificate, all_criteria_m
 MODULE_1 = "ongeveer 1,75 uur studie, waarvan 1 uur in de praktijk"
 MODULE_2 = "ongeveer 0,5 uur studie"
 COURSE = "ongeveer 2,25 uur studie, waarvan 1 uur in de praktijk"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    # Mid-year: a training record "of this year" must not change under a run over New Year's Eve.
+    with time_machine.travel(datetime(2026, 6, 17, 10, 0, tzinfo=timezone.utc), tick=True):
+        yield
 
 
 def pdf_text(pdf: bytes) -> str:

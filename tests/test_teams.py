@@ -332,10 +332,10 @@ def test_xlsx_reads_back(client, app, auth, make_user, make_team):
 
 
 def test_export_file_names_carry_the_date(client, auth, make_user, make_team):
-    from course.text import utcnow
+    from course.text import local_today
     team_id = make_team("De Regenboog", manager_id=make_user(email="leiding@voorbeeld.nl"))
     auth.login("leiding@voorbeeld.nl")
-    today = utcnow().date().isoformat()
+    today = local_today().isoformat()  # the day in Dutch time, as every date shown or exported
     for path, name in (("export.xlsx", f"team-de-regenboog-{today}.xlsx"), ("export.csv", f"team-de-regenboog-{today}.csv"),
                        ("certificaten.zip", f"team-de-regenboog-{today}-certificaten.zip")):
         assert f'filename="{name}"' in client.get(f"/teams/{team_id}/{path}").headers["Content-Disposition"]
