@@ -1,4 +1,4 @@
-"""Sending the planned reminder mails once each, and the signed opt-out links in them.
+"""Sending the planned reminder mails once each.
 
 Each mail is claimed first: an INSERT of its (person, kind, due key) row with status "bezig", which
 the unique constraint lets only one run win, also when two servers run at the same moment. Only after
@@ -17,20 +17,16 @@ import logging
 import smtplib
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import lru_cache
+from datetime import datetime
 from typing import Callable
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.addresses import is_permanent_refusal, mark_refused
-from course.errors import InvalidOptOut
-from course.models import User
-from course.models import MailPreference, SentMail
-from course.reminders import PREFERENCE, Planned
+from course.models import SentMail
+from course.reminders import Planned
 
 log = logging.getLogger("course.reminders")
 
@@ -47,7 +43,6 @@ class RunReport:
     failed: int = 0       # will be tried again next run
     refused: int = 0      # the server refused the address
     left: int = 0         # not tried because the mail server was down
-    unconfirmed: int = 0  # claimed earlier but never marked sent
 
     @property
     def server_down(self) -> bool:
@@ -181,11 +176,6 @@ def deliver(session: Session, planned: list[Planned], send: Callable[[Planned], 
     threads at once, so it must keep one SMTP connection per thread.
     """
     report = RunReport()
-    report.unconfirmed = session.scalar(select(func.count(SentMail.id)).where(
-        and_(SentMail.status == CLAIMED, SentMail.claimed_at < now - timedelta(hours=1)))) or 0
-    if report.unconfirmed:
-        log.warning("%d herinneringsmail(s) staan nog op 'bezig' van een eerdere run die stopte; "
-                    "ze worden niet opnieuw verstuurd.", report.unconfirmed)
     todo, line = sorted(planned, key=_key), _Line()
     with ThreadPoolExecutor(max_workers=max(1, connections), thread_name_prefix="herinneringen") as pool:
         for start in range(0, len(todo), BATCH):
@@ -202,54 +192,3 @@ def deliver(session: Session, planned: list[Planned], send: Callable[[Planned], 
         log.error("Mailserver niet bereikbaar: run gestopt, %d mail(s) blijven staan voor de volgende run.",
                   report.left)
     return report
-
-
-# ----- opt-out links -----
-
-@lru_cache(maxsize=4)
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="herinneringen-afmelden")
-
-
-def make_opt_out_token(secret_key: str, user_id: int, kind: str) -> str:
-    """A signed token that turns off one kind of mail for one user, without logging in."""
-    return _serializer(secret_key).dumps([user_id, kind])
-
-
-def read_opt_out_token(session: Session, secret_key: str, token: str, max_age: int) -> tuple[User, str]:
-    """The user and kind of a valid opt-out token; InvalidOptOut when it is tampered with, old or unknown."""
-    try:
-        user_id, kind = _serializer(secret_key).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise InvalidOptOut("Deze afmeldlink is verlopen.")
-    except (BadSignature, ValueError, TypeError):
-        raise InvalidOptOut("Deze afmeldlink klopt niet.")
-    # A signed id is ours, but an old or odd one must still fit the id column (I1: 2**63 overflowed it).
-    user = session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
-    if user is None or kind not in PREFERENCE:
-        raise InvalidOptOut("Deze afmeldlink hoort niet (meer) bij een account.")
-    return user, kind
-
-
-def preferences(session: Session, user: User) -> MailPreference:
-    """The user's mail settings (every kind on when never changed); not added to the session."""
-    return session.get(MailPreference, user.id) or MailPreference(user_id=user.id, reminders=True, resume=True,
-                                                                  digest=True, handins=True)
-
-
-def set_preferences(session: Session, user: User, now: datetime, **switches: bool) -> None:
-    """Turn kinds of mail on or off, e.g. set_preferences(..., reminders=False)."""
-    pref = session.get(MailPreference, user.id)
-    if pref is None:
-        pref = MailPreference(user_id=user.id, reminders=True, resume=True, digest=True, handins=True)
-        session.add(pref)
-    for column, value in switches.items():
-        if column not in PREFERENCE.values():
-            raise ValueError(column)
-        setattr(pref, column, bool(value))
-    pref.updated_at = now
-    try:
-        session.commit()
-    except IntegrityError:  # a second click made the row first; apply the switches to that one
-        session.rollback()
-        set_preferences(session, user, now, **switches)

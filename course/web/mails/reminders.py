@@ -9,8 +9,8 @@ from flask import Flask
 from course import workplace
 from course.mail import Batch, RawMail, compose_raw
 from course.reminders import DIGEST, RESUME, TARGET, Planned
-from course.reminders.deliver import make_opt_out_token
 from course.text import dutch_date
+from course.web.mails import OptOut
 
 
 def subject(mail: Planned) -> str:
@@ -40,9 +40,8 @@ class _Renderer:
         self.urls = app.url_map.bind("localhost")
         self.base = app.config["BASE_URL"]
         self._built: dict[tuple, str] = {}
-        self.settings = self.url("reminders.settings")
-        # The opt-out link is this prefix plus the token (URL-safe characters only): no URL building per mail.
-        self.opt_out = self.url("reminders.opt_out", (("token", "T"),))[:-1]
+        self.opt_out = OptOut(app)
+        self.settings = self.opt_out.settings
         self.templates = {(kind, ext): app.jinja_env.get_template(f"mail/{kind}.{ext}")
                           for kind in (TARGET, RESUME, DIGEST) for ext in ("txt", "html")}
 
@@ -55,7 +54,7 @@ class _Renderer:
 
     def message(self, mail: Planned) -> RawMail:
         app = self.app
-        opt_out = self.opt_out + make_opt_out_token(app.config["SECRET_KEY"], mail.user_id, mail.kind)
+        opt_out = self.opt_out.link(mail.user_id, mail.kind)
         context = {"mail": mail, "data": mail.data, "opt_out": opt_out, "settings": self.settings,
                    "TARGET": TARGET, "RESUME": RESUME, "DIGEST": DIGEST}
         step = mail.data.get("step")
@@ -76,9 +75,8 @@ class _Renderer:
         # No app context needed (nor pushed per mail): the mail templates use only what is passed in.
         text = self.templates[mail.kind, "txt"].render(context)
         html = self.templates[mail.kind, "html"].render(context)
-        # RFC 8058: mail programs show an "afmelden" button that POSTs to this address, without a page.
-        headers = {"List-Unsubscribe": f"<{opt_out}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        return compose_raw(app.config, to=mail.email, subject=subject(mail), body=text, html=html, headers=headers)
+        return compose_raw(app.config, to=mail.email, subject=subject(mail), body=text, html=html,
+                           headers=OptOut.headers(opt_out))
 
 
 def message(app: Flask, mail: Planned) -> RawMail:
