@@ -95,16 +95,21 @@ def free_stale_reminders(session: Session, now: datetime, timeout: timedelta) ->
     return freed
 
 
-def claim(session: Session, now: datetime, timeout: timedelta, limit: int = CLAIM_BATCH) -> list[SentMail]:
-    """Take up to `limit` due mails for this process; a row another process took in the meantime is left out."""
-    due = _due(now, timeout)
-    ids = list(session.scalars(select(SentMail.id).where(due).order_by(SentMail.id).limit(limit)))
+def candidates(session: Session, now: datetime, timeout: timedelta, limit: int = CLAIM_BATCH) -> list[int]:
+    """The ids of up to `limit` mails due now (not yet taken: see take)."""
+    return list(session.scalars(select(SentMail.id).where(_due(now, timeout)).order_by(SentMail.id).limit(limit)))
+
+
+def take(session: Session, ids: list[int], now: datetime, timeout: timedelta) -> list[SentMail]:
+    """Claim these mails for this process, leaving out any another process took since they were chosen; commits.
+
+    The condition is evaluated again per row under the row lock (PostgreSQL) or the write lock (SQLite): of
+    two processes that chose the same row, only one changes it and sees it returned.
+    """
     if not ids:
         session.commit()
         return []
-    # The condition is evaluated again per row under the row lock (PostgreSQL) or the write lock (SQLite):
-    # of two processes that selected the same row, only one changes it and sees it returned.
-    owned = list(session.scalars(update(SentMail).where(SentMail.id.in_(ids), due)
+    owned = list(session.scalars(update(SentMail).where(SentMail.id.in_(ids), _due(now, timeout))
                                  .values(status=CLAIMED, claimed_at=now).returning(SentMail.id)
                                  .execution_options(synchronize_session=False)))
     session.commit()
@@ -112,6 +117,11 @@ def claim(session: Session, now: datetime, timeout: timedelta, limit: int = CLAI
         return []
     return list(session.scalars(select(SentMail).where(SentMail.id.in_(owned)).order_by(SentMail.id)
                                 .execution_options(populate_existing=True)))
+
+
+def claim(session: Session, now: datetime, timeout: timedelta, limit: int = CLAIM_BATCH) -> list[SentMail]:
+    """Take up to `limit` due mails for this process (candidates, then take)."""
+    return take(session, candidates(session, now, timeout, limit), now, timeout)
 
 
 def _erase(row: SentMail) -> None:
@@ -167,6 +177,7 @@ def _send_one(session: Session, batch: Batch, row: SentMail, render: Render, clo
             _finish(session, row, SKIPPED, clock())
             report.skipped += 1
             return in_a_row
+        session.commit()  # what the renderer filled in (the account of a reset request) is kept whatever happens
         batch.send(message)
     except Exception as error:
         session.rollback()
