@@ -17,6 +17,7 @@ from course.models import (AuditEvent, Certificate, CertificatePdf, ExternalAchi
                            ModuleCompletion, PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager,
                            TeamMembership,
                            User, new_session_token)
+from course.audit import record as record_audit
 from course.text import clean_name
 
 MIN_PASSWORD_LENGTH = 10
@@ -126,6 +127,22 @@ def end_sessions(session: Session, user: User) -> None:
     """Log the user out everywhere by changing the token their login cookies carry."""
     user.session_token = new_session_token()
     session.commit()
+
+
+def change_email(session: Session, user: User, email: str) -> str:
+    """Give the user a new e-mail address; returns the old one. The caller commits (with the notice to the old address).
+
+    Raises EmailTaken when another account has it. A new address has not been refused by the mail server,
+    so the mark of a refused one goes; the change is in the audit log (the old and new address are not,
+    as the log is kept longer than the account may be).
+    """
+    new = normalise_email(email)
+    other = find_user_by_email(session, new)
+    if other is not None and other.id != user.id:
+        raise EmailTaken()
+    old, user.email, user.mail_refused_at = user.email, new, None
+    record_audit(session, user, "e-mailadres gewijzigd", subject=user)
+    return old
 
 
 def rename(session: Session, user: User, name: str) -> None:

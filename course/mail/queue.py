@@ -187,8 +187,9 @@ def _send_one(session: Session, batch: Batch, row: SentMail, render: Render, clo
         if is_permanent_refusal(error):
             log.warning("Mail (%s) voor account %s: adres voorgoed geweigerd door de mailserver; niets meer naar "
                         "dit adres tot de gebruiker het bevestigt of wijzigt.", row.kind, row.user_id)
-            if row.user_id is not None:
-                mark_refused(session, [row.user_id], now)
+            owner = session.get(User, row.user_id) if row.user_id is not None else None
+            if owner is not None and owner.email == row.recipient:  # not after a change of address
+                mark_refused(session, [owner.id], now)
             _finish(session, row, REFUSED, now)
             report.refused += 1
             return in_a_row
