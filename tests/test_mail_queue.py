@@ -199,3 +199,55 @@ def test_of_two_senders_that_chose_the_same_mails_only_one_takes_each(app):
         assert len(queue.take(db.session, first, later, timeout)) == 2
         assert queue.take(db.session, second, later, timeout) == []
         db.session.remove()
+
+
+def test_a_reminder_run_that_died_after_claiming_is_sent_by_a_later_run(app, runner, make_user, make_team,
+                                                                        smtp_server):
+    """Reminder rows left "bezig" are not resent while their run may still be going, and are after the timeout."""
+    from datetime import datetime
+
+    from course import reminders, teams
+    from course.models import Team
+    from course.reminders import deliver
+    learner = make_user(name="Cursist A", email="a@voorbeeld.nl")
+    team_id = make_team(members=[learner])
+    now = datetime.combine(utcnow().date(), datetime.min.time()).replace(hour=7)
+    with app.app_context():
+        teams.set_target_date(db.session, None, db.session.get(Team, team_id), now.date())
+        planned = reminders.plan(db.session, app.extensions["course"], now)
+        assert [row_id for _, row_id in deliver.claim(db.session, planned, now)]  # ... and the run is killed here
+        db.session.remove()
+
+    def run(moment):
+        result = runner.invoke(args=["reminders", "send", "--now", moment.isoformat()])
+        assert result.exit_code == 0, result.output
+        return result.output
+    assert "Verstuurd: 0;" in run(now + timedelta(minutes=1)) and smtp_server.messages == []
+    later = now + timedelta(seconds=app.config["MAIL_CLAIM_TIMEOUT"] + 60)
+    assert "Verstuurd: 1;" in run(later)
+    assert "Verstuurd: 0;" in run(later + timedelta(minutes=1))
+    assert [rcpt for rcpt, _ in smtp_server.messages] == [["a@voorbeeld.nl"]]
+
+
+def test_a_bug_in_one_mail_stops_no_other_and_it_is_tried_again(app, smtp_server, caplog):
+    import logging
+
+    from course.web.mails import postman, render
+    with app.app_context():
+        for email in ("a@voorbeeld.nl", "kapot@voorbeeld.nl", "b@voorbeeld.nl"):
+            queue.store(db.session, utcnow(), kind="test", to=email, subject="Hallo", body="Een mail.")
+        db.session.commit()
+        normal = render.renderer(app)
+
+        def buggy(session, row):
+            if row.recipient.startswith("kapot"):
+                raise KeyError("a bug")
+            return normal(session, row)
+        caplog.set_level(logging.WARNING, logger="course.mail")
+        report = queue.send_due(db.session, app.config, buggy, utcnow, **postman.settings(app))
+        assert (report.sent, report.retried) == (2, 1)
+        assert any("KeyError" in r.getMessage() and "kapot" not in r.getMessage() for r in caplog.records)
+        row = db.session.scalar(select(SentMail).where(SentMail.recipient == "kapot@voorbeeld.nl"))
+        assert (row.status, row.attempts, row.body) == ("wacht", 1, "Een mail.")
+        db.session.remove()
+    assert sorted(rcpt[0] for rcpt, _ in smtp_server.messages) == ["a@voorbeeld.nl", "b@voorbeeld.nl"]

@@ -25,7 +25,8 @@ log = logging.getLogger("course.mail")
 def settings(app: Flask) -> dict:
     """The loop's settings from the app config."""
     return {"delays": tuple(app.config.get("MAIL_RETRY_DELAYS", (30, 120, 600))),
-            "timeout": timedelta(seconds=app.config.get("MAIL_CLAIM_TIMEOUT", 300))}
+            "timeout": timedelta(seconds=app.config.get("MAIL_CLAIM_TIMEOUT", 300)),
+            "connections": app.config["MAIL_CONNECTIONS"] if app.config.get("MAIL_SERVER") else 1}
 
 
 def send_due(app: Flask) -> queue.Report:

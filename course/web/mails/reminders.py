@@ -1,13 +1,12 @@
 """Reminder mails as messages: Dutch text and a simple HTML part, with links and a one-click opt-out."""
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 
 from flask import Flask
 
 from course import workplace
-from course.mail import Batch, RawMail, compose_raw
+from course.mail import RawMail, compose_raw, queue
 from course.reminders import DIGEST, RESUME, TARGET, Planned
 from course.text import dutch_date
 from course.web.mails import OptOut
@@ -87,31 +86,20 @@ def message(app: Flask, mail: Planned) -> RawMail:
 class Sender:
     """send(mail): render one planned mail and send it; each thread that calls it has its own SMTP connection.
 
-    The reminder run sends over MAIL_CONNECTIONS connections at once (see reminders_send.deliver). Use it
+    The reminder run sends over MAIL_CONNECTIONS connections at once (see course/reminders/deliver.py). Use it
     as a context manager: leaving it closes every connection.
     """
 
     def __init__(self, app: Flask) -> None:
-        self.app = app
         self.connections = app.config["MAIL_CONNECTIONS"] if app.config.get("MAIL_SERVER") else 1
         self._renderer = _Renderer(app)
-        self._local = threading.local()
-        self._batches: list[Batch] = []
-        self._lock = threading.Lock()
+        self._send = queue.Connections(app.config)
 
     def __call__(self, mail: Planned) -> None:
-        batch = getattr(self._local, "batch", None)
-        if batch is None:
-            batch = self._local.batch = Batch(self.app.config)
-            with self._lock:
-                self._batches.append(batch)
-        batch.send(self._renderer.message(mail))
+        self._send(self._renderer.message(mail))
 
     def close(self) -> None:
-        with self._lock:
-            for batch in self._batches:
-                batch.close()
-            self._batches.clear()
+        self._send.close()
 
     def __enter__(self) -> "Sender":
         return self
