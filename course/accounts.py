@@ -14,7 +14,8 @@ from course import credentials
 from course.errors import EmailTaken, InvalidToken
 from course import workplace
 from course.models import (AuditEvent, Certificate, CertificatePdf, ExternalAchievement, LessonProgress,
-                           ModuleCompletion, PracticeSubmission, QuizAttempt, Reflection, Team, TeamCoach, TeamManager,
+                           ModuleCompletion, PracticeSubmission, QuizAttempt, Reflection, SentMail, Team, TeamCoach,
+                           TeamManager,
                            TeamMembership,
                            User, new_session_token)
 from course.audit import record as record_audit
@@ -214,6 +215,10 @@ def export_data(session: Session, user: User) -> dict:
                                                     .where(ExternalAchievement.user_id == user.id))],
         "logboek_over_jou": [{"wanneer": when(e.at), "wat": e.action}
                              for e in session.scalars(select(AuditEvent).where(AuditEvent.subject_id == user.id))],
+        # Which mails we sent you (the text is erased once sent; who, what and when stay).
+        "mails": [{"soort": m.kind, "onderwerp": m.subject, "aan": m.recipient, "status": m.status,
+                   "verstuurd": when(m.sent_at)}
+                  for m in session.scalars(select(SentMail).where(SentMail.user_id == user.id).order_by(SentMail.id))],
     }
 
 

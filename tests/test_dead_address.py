@@ -184,3 +184,7 @@ def test_the_old_address_hears_of_the_change(app, client, auth, runner, make_use
     assert rcpt == ["zoe@voorbeeld.nl"] and message["Subject"] == "Je e-mailadres is gewijzigd: Veilige Gehechtheid"
     body = message.get_content()
     assert "Hallo Zoë Brûlé" in body and "zoe@elders.nl" not in body  # the new address is not told to the old one
+    mails = client.get("/account/mijn-gegevens.json").get_json()["mails"]  # in the data export, without the text
+    assert mails == [{"soort": "adreswijziging", "onderwerp": "Je e-mailadres is gewijzigd: Veilige Gehechtheid",
+                      "aan": "zoe@voorbeeld.nl", "status": "verstuurd", "verstuurd": mails[0]["verstuurd"]}]
+    assert mails[0]["verstuurd"]

@@ -234,7 +234,7 @@ def mark(session: Session, outcome: Outcome, now: datetime, delays: Sequence[flo
                             .execution_options(synchronize_session=False))
 
     sent, refused = ids(outcome.sent), ids(outcome.refused)
-    if sent:  # an address that took a mail after all (a reset the user asked for) is no longer refused
+    if sent and delays is not None:  # an address that took a mail after all (a reset the user asked for) is fine
         session.execute(update(User).where(User.mail_refused_at.is_not(None), exists().where(
             SentMail.id.in_(sent), SentMail.user_id == User.id, SentMail.recipient == User.email))
             .values(mail_refused_at=None).execution_options(synchronize_session=False))
