@@ -204,7 +204,7 @@ def test_a_coach_switches_the_hand_in_mail_off_from_the_mail_and_on_again(client
     assert outbox.wait_idle()
     (_, message), = smtp_server.messages
     body = message.get_content()
-    link = re.search(r"Meld je af met één klik: (\S+)", body).group(1)
+    link = re.search(r"Meld je af met één klik:\s+(\S+)", body).group(1)
     assert message["List-Unsubscribe"] == f"<{link}>" and f"{app.config['BASE_URL']}/account/meldingen" in body
     auth.logout()
     path = link.removeprefix(app.config["BASE_URL"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from course.reminders import DIGEST, HANDIN
 from course.reminders.preferences import make_opt_out_token
 
 
@@ -23,6 +24,10 @@ class OptOut:
     def link(self, user_id: int, kind: str) -> str:
         """The one-click link that turns off this kind of mail for this user, without logging in."""
         return self._prefix + make_opt_out_token(self.secret, user_id, kind)
+
+    def context(self, link: str, kind: str = HANDIN) -> dict:
+        """What the shared footer (templates/mail/_footer.txt, _base.html) needs."""
+        return {"opt_out": link, "settings": self.settings, "mail": {"kind": kind}, "DIGEST": DIGEST}
 
     @staticmethod
     def headers(link: str) -> dict[str, str]:

@@ -32,8 +32,7 @@ def notify_coaches(app: Flask, learner: User, module: Module, submission_id: int
             continue
         seen.add(coach.id)
         unsubscribe = opt_out.link(coach.id, HANDIN)
-        body = template.render(coach=coach, team=team.name, module=module, opt_out=unsubscribe, link=link,
-                               settings=opt_out.settings)
+        body = template.render(coach=coach, team=team.name, module=module, link=link, **opt_out.context(unsubscribe))
         queue.store(db.session, now, kind=HANDIN, to=coach.email, subject=SUBJECT, body=body,
                     headers=OptOut.headers(unsubscribe), user_id=coach.id, due_key=str(submission_id))
     db.session.commit()

@@ -40,7 +40,6 @@ class _Renderer:
         self.base = app.config["BASE_URL"]
         self._built: dict[tuple, str] = {}
         self.opt_out = OptOut(app)
-        self.settings = self.opt_out.settings
         self.templates = {(kind, ext): app.jinja_env.get_template(f"mail/{kind}.{ext}")
                           for kind in (TARGET, RESUME, DIGEST) for ext in ("txt", "html")}
 
@@ -54,8 +53,8 @@ class _Renderer:
     def message(self, mail: Planned) -> RawMail:
         app = self.app
         opt_out = self.opt_out.link(mail.user_id, mail.kind)
-        context = {"mail": mail, "data": mail.data, "opt_out": opt_out, "settings": self.settings,
-                   "TARGET": TARGET, "RESUME": RESUME, "DIGEST": DIGEST}
+        context = {**self.opt_out.context(opt_out, mail.kind), "mail": mail, "data": mail.data,
+                   "TARGET": TARGET, "RESUME": RESUME}
         step = mail.data.get("step")
         if mail.kind in (TARGET, RESUME):
             endpoint, values = step.endpoint if step else ("learn.overview", {})
