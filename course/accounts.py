@@ -14,9 +14,10 @@ from course import credentials
 from course.errors import EmailTaken, InvalidToken
 from course import workplace
 from course.models import (AuditEvent, Certificate, CertificatePdf, ExerciseResult, ExternalAchievement, LessonProgress,
-                           ModuleCompletion, PracticeSubmission, QuizAttempt, QuizReread, Reflection, Team, TeamCoach,
-                           TeamManager, TeamMembership,
+                           ModuleCompletion, PracticeSubmission, QuizAttempt, QuizReread, Reflection, SentMail, Team,
+                           TeamCoach, TeamManager, TeamMembership,
                            User, new_session_token)
+from course.audit import record as record_audit
 from course.text import clean_name
 
 MIN_PASSWORD_LENGTH = 10
@@ -128,6 +129,22 @@ def end_sessions(session: Session, user: User) -> None:
     session.commit()
 
 
+def change_email(session: Session, user: User, email: str) -> str:
+    """Give the user a new e-mail address; returns the old one. The caller commits (with the notice to the old address).
+
+    Raises EmailTaken when another account has it. A new address has not been refused by the mail server,
+    so the mark of a refused one goes; the change is in the audit log (the old and new address are not,
+    as the log is kept longer than the account may be).
+    """
+    new = normalise_email(email)
+    other = find_user_by_email(session, new)
+    if other is not None and other.id != user.id:
+        raise EmailTaken()
+    old, user.email, user.mail_refused_at = user.email, new, None
+    record_audit(session, user, "e-mailadres gewijzigd", subject=user)
+    return old
+
+
 def rename(session: Session, user: User, name: str) -> None:
     """Correct the user's full name and commit."""
     user.name = clean_name(name)
@@ -200,6 +217,10 @@ def export_data(session: Session, user: User) -> dict:
                                                     .where(ExternalAchievement.user_id == user.id))],
         "logboek_over_jou": [{"wanneer": when(e.at), "wat": e.action}
                              for e in session.scalars(select(AuditEvent).where(AuditEvent.subject_id == user.id))],
+        # Which mails we sent you (the text is erased once sent; who, what and when stay).
+        "mails": [{"soort": m.kind, "onderwerp": m.subject, "aan": m.recipient, "status": m.status,
+                   "verstuurd": when(m.sent_at)}
+                  for m in session.scalars(select(SentMail).where(SentMail.user_id == user.id).order_by(SentMail.id))],
     }
 
 

@@ -70,6 +70,10 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         # Seconds between tries when the mail server fails: after 30 s, 2 and 10 minutes, then give up.
         "MAIL_RETRY_DELAYS": tuple(int(v) for v in env.get("MAIL_RETRY_DELAYS", "30,120,600").split(",") if v.strip()),
         "MAIL_TIMEOUT": int(env.get("MAIL_TIMEOUT", "10")),
+        # A mail claimed by a process that then died is taken back after this many seconds (course/mail/queue.py).
+        "MAIL_CLAIM_TIMEOUT": int(env.get("MAIL_CLAIM_TIMEOUT", "300") or 300),
+        # The sender thread wakes on every new mail and at least this often (retries, rows of a stopped process).
+        "MAIL_POLL_SECONDS": float(env.get("MAIL_POLL_SECONDS", "5") or 5),
         # SMTP connections the reminder run sends over at once (many providers allow a few per account).
         "MAIL_CONNECTIONS": max(1, int(env.get("MAIL_CONNECTIONS", "3") or 3)),
         # Team tables each worker keeps between views (course/teams/cache.py); 0 builds every view afresh.

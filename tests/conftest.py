@@ -141,11 +141,16 @@ def make_user(app):
 
 
 @pytest.fixture
-def outbox():
-    """The mail outbox; call outbox.wait_idle() before looking for a mail."""
-    from course.mail import outbox
-    yield outbox
-    assert outbox.wait_idle(10), "mail jobs still running after the test"
+def outbox(app):
+    """The app's mail sender thread, started for this test (under TESTING it is off); call outbox.wait_idle()
+    before looking for a mail."""
+    postman = app.extensions["postman"]
+    postman.start()
+    try:
+        yield postman
+        assert postman.wait_idle(10), "mails still waiting after the test"
+    finally:
+        assert postman.stop(10), "the mail sender did not stop"
 
 
 class Inbox:

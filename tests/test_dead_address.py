@@ -7,7 +7,7 @@ from course import practice, teams
 from course.extensions import db
 from course.models import AuditEvent, SentMail, Team, User
 from course.text import utcnow
-from conftest import Inbox, post_form, smtp_on_loopback
+from conftest import PASSWORD, Inbox, post_form, smtp_on_loopback
 
 TODAY = utcnow().date()
 BANNER = "We kunnen je niet mailen op"
@@ -124,3 +124,67 @@ def test_a_refused_coach_gets_no_more_hand_in_mails(app, client, auth, make_user
     assert smtp_server.messages == []
     with app.app_context():
         assert len(practice.waiting_for(db.session, db.session.get(User, coach))) == 2  # the work still waits
+
+
+def change_address(client, email, password=PASSWORD):
+    return post_form(client, "/account/", {"adres-email": email, "adres-current": password, "adres-submit": "1"},
+                     prefix="adres")
+
+
+def test_a_user_changes_their_own_address_and_the_mark_goes(app, client, auth, runner, make_user, make_team,
+                                                            smtp_server):
+    manager, learners, team_id = world(app, make_user, make_team)
+    make_user(name="Ander", email="ander@voorbeeld.nl")
+    auth.login("leiding@voorbeeld.nl")
+    assert "a@voorbeeld.nl" in client.get(f"/teams/{team_id}/export.csv").get_data(as_text=True)  # cached now
+    auth.logout()
+    smtp_server.refuse.add("a@voorbeeld.nl")
+    run(runner, TODAY)
+    assert refused_at(app, "a@voorbeeld.nl") is not None
+    auth.login("a@voorbeeld.nl")
+    for email, password, problem in [("nieuw@voorbeeld.nl", "fout-wachtwoord-123", "Dit wachtwoord klopt niet"),
+                                     ("geen adres", PASSWORD, "geen geldig e-mailadres"),
+                                     ("ANDER@voorbeeld.nl", PASSWORD, "Er bestaat al een account met dit e-mailadres"),
+                                     ("nieuw\x00@voorbeeld.nl", PASSWORD, None),
+                                     ("a@voorbeeld.nl", PASSWORD, "Dit is al je e-mailadres")]:
+        response = change_address(client, email, password)
+        assert response.status_code == 422, email
+        if problem:
+            assert problem in response.get_data(as_text=True), email
+    assert refused_at(app, "a@voorbeeld.nl") is not None  # nothing changed
+    response = change_address(client, "Nieuw@Voorbeeld.nl")
+    assert response.status_code == 302
+    page = client.get("/account/").get_data(as_text=True)
+    assert "Je e-mailadres is nu nieuw@voorbeeld.nl" in page and BANNER not in page
+    assert refused_at(app, "nieuw@voorbeeld.nl") is None
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "a@voorbeeld.nl")) == 0
+        assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.actor_id == learners[0])) == \
+            "e-mailadres gewijzigd"
+        # The old address was refused: no notice to it (it would only bounce and mark the new one).
+        assert db.session.scalar(select(func.count()).select_from(SentMail).where(
+            SentMail.kind == "adreswijziging")) == 0
+    auth.logout()
+    assert auth.login("nieuw@voorbeeld.nl").status_code == 302
+    auth.logout()
+    auth.login("leiding@voorbeeld.nl")
+    export = client.get(f"/teams/{team_id}/export.csv").get_data(as_text=True)
+    assert "nieuw@voorbeeld.nl" in export and "a@voorbeeld.nl" not in export
+    smtp_server.refuse.clear()
+    run(runner, TODAY + timedelta(days=7))  # the reminders reach the new address
+    assert "nieuw@voorbeeld.nl" in [rcpt[0] for rcpt, _ in smtp_server.messages]
+
+
+def test_the_old_address_hears_of_the_change(app, client, auth, runner, make_user, smtp_server):
+    make_user(name="Zoë Brûlé", email="zoe@voorbeeld.nl")
+    auth.login("zoe@voorbeeld.nl")
+    assert change_address(client, "zoe@elders.nl").status_code == 302
+    assert "Verstuurd: 1;" in runner.invoke(args=["mail", "send"]).output
+    (rcpt, message), = smtp_server.messages
+    assert rcpt == ["zoe@voorbeeld.nl"] and message["Subject"] == "Je e-mailadres is gewijzigd: Veilige Gehechtheid"
+    body = message.get_content()
+    assert "Hallo Zoë Brûlé" in body and "zoe@elders.nl" not in body  # the new address is not told to the old one
+    mails = client.get("/account/mijn-gegevens.json").get_json()["mails"]  # in the data export, without the text
+    assert mails == [{"soort": "adreswijziging", "onderwerp": "Je e-mailadres is gewijzigd: Veilige Gehechtheid",
+                      "aan": "zoe@voorbeeld.nl", "status": "verstuurd", "verstuurd": mails[0]["verstuurd"]}]
+    assert mails[0]["verstuurd"]

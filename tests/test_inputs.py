@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from course import practice, teams
 from course.extensions import db
 from course.models import Organisation, PracticeSubmission, QuizAttempt, Reflection, Team, User
-from course.reminders.deliver import make_opt_out_token
+from course.reminders.preferences import make_opt_out_token
 from conftest import complete_module, csrf_token, post_form
 
 MODULE = "eerste-module"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from course import accounts, reminders, teams
 from course.reminders import deliver as reminders_send
+from course.reminders import preferences as optout
 from course.extensions import db
 from course.mail import Batch
 from course.models import Team, User
@@ -171,9 +172,9 @@ def test_opt_out_link_works_without_login_and_stops_that_kind(app, client, runne
 
 def test_tampered_or_old_opt_out_links_change_nothing(app, client, world):
     with app.app_context():
-        token = reminders_send.make_opt_out_token(app.config["SECRET_KEY"], world["nog"], reminders.TARGET)
-        other = reminders_send.make_opt_out_token("een-andere-sleutel", world["nog"], reminders.TARGET)
-        gone = reminders_send.make_opt_out_token(app.config["SECRET_KEY"], world["gewist"], reminders.TARGET)
+        token = optout.make_opt_out_token(app.config["SECRET_KEY"], world["nog"], reminders.TARGET)
+        other = optout.make_opt_out_token("een-andere-sleutel", world["nog"], reminders.TARGET)
+        gone = optout.make_opt_out_token(app.config["SECRET_KEY"], world["gewist"], reminders.TARGET)
     for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), other, gone, "onzin"):
         response = client.post(f"/afmelden/{bad}")
         assert response.status_code == 400
@@ -212,7 +213,7 @@ def test_weekly_digest_to_the_manager_only_when_something_changed(app, runner, w
     assert any("geen leidinggevende" in r.getMessage() for r in caplog.records)
     # A team member opting out of their own reminders does not stop the manager's digest.
     with app.app_context():
-        reminders_send.set_preferences(db.session, db.session.get(User, world["nog"]), utcnow(), digest=False)
+        optout.set_preferences(db.session, db.session.get(User, world["nog"]), utcnow(), digest=False)
     run(runner, TODAY + timedelta(days=8))  # a week later nobody did anything: no digest
     run(runner, TODAY + timedelta(days=9))
     assert len([m for _, m in smtp_server.messages if m["Subject"].startswith("Weekoverzicht")]) == 1
@@ -250,7 +251,7 @@ def test_no_separate_pick_up_mail_while_target_reminders_run(app, runner, make_u
     assert "/cursus/eerste-module/les-2" in text_of(smtp_server.messages[0][1])
     # Who switched the target-date reminders off still gets the one pick-up mail.
     with app.app_context():
-        reminders_send.set_preferences(db.session, db.session.get(User, learner), utcnow(), reminders=False)
+        optout.set_preferences(db.session, db.session.get(User, learner), utcnow(), reminders=False)
         db.session.remove()
     run(runner, TODAY + timedelta(days=25))
     assert len(smtp_server.messages) == 2 and smtp_server.messages[1][1]["Subject"].startswith("Ga verder")

@@ -10,6 +10,7 @@ from flask import Flask
 from course.cli.backup import backup
 from course.cli.certificates import certificate
 from course.cli.content import content
+from course.cli.mail import mail
 from course.cli.practice import practice_group
 from course.cli.quiz import quiz
 from course.cli.reminders import reminders
@@ -23,5 +24,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(content)
     app.cli.add_command(demo_data, "demo-data")
     app.cli.add_command(create_admin, "create-admin")
-    for group in (certificate, org, backup, quiz, reminders, practice_group):
+    for group in (certificate, org, backup, quiz, reminders, practice_group, mail):
         app.cli.add_command(group)

@@ -27,6 +27,11 @@ def send_reminders(dry_run: bool, now_text: str | None):
     except ValueError:
         raise click.ClickException(f"--now {now_text!r} is geen datum en tijd, bijvoorbeeld 2026-03-02T07:00.")
     now = now.replace(tzinfo=None)
+    if not dry_run:  # rows a run that died left "bezig": free again, so this run sends them
+        from datetime import timedelta
+
+        from course.mail import queue
+        queue.free_stale_reminders(db.session, now, timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"]))
     planned = planning.plan(db.session, current_app.extensions["course"], now)
     if dry_run:
         for mail in planned:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, true
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
@@ -24,23 +24,33 @@ class MailPreference(db.Model):
 
 
 class SentMail(db.Model):
-    """One reminder mail per person, kind and due key: claimed before sending, marked sent after.
+    """Every mail the platform sends, one row each: stored before sending, claimed, then marked.
 
-    The unique constraint is what keeps two runs (or two servers) from sending the same mail: only
-    the run whose INSERT (or conditional UPDATE of a failed row) succeeds sends it.
+    Reminders are keyed per person, kind and due key: the unique constraint is what keeps two runs (or two
+    servers) from sending the same reminder. Other mails (password reset, hand-in notices) are stored with
+    their text ("wacht") and sent by course.mail.queue; once sent, the text is erased and who, what and
+    when stay. A password-reset row has no user until the sender looks up the address.
     """
 
     __tablename__ = "sent_mails"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "due_key", name="uq_sent_mails_user_kind_due"),)
+    __table_args__ = (UniqueConstraint("user_id", "kind", "due_key", name="uq_sent_mails_user_kind_due"),
+                      Index("ix_sent_mails_status_next_try_at", "status", "next_try_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     due_key: Mapped[str] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(12))  # bezig, verstuurd, mislukt, geweigerd
+    status: Mapped[str] = mapped_column(String(12))  # wacht, bezig, verstuurd, mislukt, geweigerd, overgeslagen
     attempts: Mapped[int] = mapped_column(default=0)
-    claimed_at: Mapped[datetime] = mapped_column()
+    claimed_at: Mapped[datetime] = mapped_column()  # when claimed; for a stored mail first when it was stored
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A stored mail (not a reminder, which is rendered from its plan when sent): recipient and text until sent.
+    recipient: Mapped[str | None] = mapped_column(String(320), default=None)
+    subject: Mapped[str | None] = mapped_column(String(300), default=None)
+    body: Mapped[str | None] = mapped_column(Text, default=None)
+    html: Mapped[str | None] = mapped_column(Text, default=None)
+    headers: Mapped[str | None] = mapped_column(Text, default=None)  # JSON object
+    next_try_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class CertificatePdf(db.Model):

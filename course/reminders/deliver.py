@@ -1,43 +1,38 @@
-"""Sending the planned reminder mails once each, and the signed opt-out links in them.
+"""Sending the planned reminder mails once each, through the one sending engine of course/mail/queue.py.
 
-Each mail is claimed first: an INSERT of its (person, kind, due key) row with status "bezig", which
-the unique constraint lets only one run win, also when two servers run at the same moment. Only after
-the mail server accepted it is the row marked "verstuurd". A failed delivery becomes "mislukt" and is
-claimed again by the next run (at most MAX_ATTEMPTS times); an address the server refuses becomes
-"geweigerd" and is not tried again. A row left "bezig" (a run that died between sending and marking)
-is reported, not resent: a possible missing reminder is better than a double one.
+Each mail is claimed first: an INSERT of its (person, kind, due key) row in sent_mails with status "bezig",
+which the unique constraint lets only one run win, also when two servers run at the same moment. Only
+after the mail server accepted it is the row marked "verstuurd". A failed delivery becomes "mislukt" and
+is claimed again by the next run (at most MAX_ATTEMPTS times); an address the server refuses becomes
+"geweigerd", the account is marked (course/addresses.py) and it is not tried again. A row left "bezig" by
+a run that died is set back to "mislukt" after MAIL_CLAIM_TIMEOUT (queue.free_stale_reminders, called by
+`flask reminders send` before planning), so the next run sends it.
 
-For speed, mails are claimed BATCH at a time (one INSERT ... ON CONFLICT DO NOTHING, one commit) and
-marked per batch (one UPDATE per outcome, one commit), and sent over several SMTP connections at once.
-A run that dies therefore leaves at most one batch "bezig".
+For speed, mails are claimed BATCH at a time (one INSERT ... ON CONFLICT DO NOTHING, one commit), sent by
+queue.send_claimed over several SMTP connections at once, and marked per batch by queue.mark (one UPDATE
+per outcome, one commit). A run that dies therefore leaves at most one batch "bezig".
 """
 from __future__ import annotations
 
 import logging
-import smtplib
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import lru_cache
+from datetime import datetime
 from typing import Callable
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from course.addresses import is_permanent_refusal, mark_refused
-from course.errors import InvalidOptOut
-from course.models import User
-from course.models import MailPreference, SentMail
-from course.reminders import PREFERENCE, Planned
+from course.mail import queue
+from course.models import SentMail
+from course.reminders import Planned
 
 log = logging.getLogger("course.reminders")
 
 MAX_ATTEMPTS = 5
-SERVER_DOWN_AFTER = 3  # failures in a row before the run stops and leaves the rest for the next one
 BATCH = 100  # mails claimed, and marked, per commit
-SENT, FAILED, REFUSED, CLAIMED = "verstuurd", "mislukt", "geweigerd", "bezig"
+CLAIMED, FAILED = queue.CLAIMED, queue.FAILED
 
 
 @dataclass
@@ -47,7 +42,6 @@ class RunReport:
     failed: int = 0       # will be tried again next run
     refused: int = 0      # the server refused the address
     left: int = 0         # not tried because the mail server was down
-    unconfirmed: int = 0  # claimed earlier but never marked sent
 
     @property
     def server_down(self) -> bool:
@@ -101,78 +95,6 @@ def claim(session: Session, mails: list[Planned], now: datetime) -> list[tuple[P
     return [(mail, ids[_key(mail)]) for mail in mails if _key(mail) in ids]
 
 
-def _mark(session: Session, outcome: dict[str, list[int]], now: datetime) -> None:
-    """Record what happened to a batch: sent, failed, refused, or (CLAIMED) not tried, so free again."""
-    for status, row_ids in outcome.items():
-        if not row_ids:
-            continue
-        if status == CLAIMED:  # never handed to the server: the next run takes it, without counting a try
-            values = {"status": FAILED}
-        else:
-            values = {"status": status, "attempts": SentMail.attempts + 1}
-            if status == SENT:
-                values["sent_at"] = now
-        session.execute(update(SentMail).where(SentMail.id.in_(row_ids)).values(**values)
-                        .execution_options(synchronize_session=False))
-        if status == REFUSED:
-            mark_refused(session, select(SentMail.user_id).where(SentMail.id.in_(row_ids)).scalar_subquery(), now)
-    session.commit()
-
-
-@dataclass
-class _Line:
-    """The state of the connection to the mail server, as the results come in."""
-    healthy: bool = False  # a mail went through: send several at once; until then (and after a failure) one
-    in_a_row: int = 0      # failures in a row
-    error: BaseException | None = None  # a bug, not a delivery problem: stop, record, then raise
-
-    @property
-    def stopped(self) -> bool:
-        return self.in_a_row >= SERVER_DOWN_AFTER or self.error is not None
-
-
-def _send_batch(pool: ThreadPoolExecutor, owned: list[tuple[Planned, int]], send: Callable[[Planned], None],
-                width: int, line: _Line, report: RunReport) -> dict[str, list[int]]:
-    """Send a claimed batch, up to `width` at once while the server takes them; the outcome per row id."""
-    outcome: dict[str, list[int]] = {SENT: [], FAILED: [], REFUSED: [], CLAIMED: []}
-    running: dict[Future, tuple[Planned, int]] = {}
-
-    def settle(done) -> None:
-        for future in done:
-            mail, row_id = running.pop(future)
-            error = future.exception()
-            if error is None:
-                outcome[SENT].append(row_id)
-                report.sent.append(mail)
-                line.healthy, line.in_a_row = True, 0
-            elif is_permanent_refusal(error):
-                outcome[REFUSED].append(row_id)
-                report.refused += 1
-                log.warning("Herinneringsmail (%s) voor account %s: adres voorgoed geweigerd door de mailserver; niets "
-                            "meer naar dit adres tot de gebruiker het bevestigt.",
-                            mail.kind, mail.user_id)
-            else:
-                outcome[FAILED].append(row_id)
-                if isinstance(error, (OSError, smtplib.SMTPException)):
-                    report.failed += 1
-                    line.healthy, line.in_a_row = False, line.in_a_row + 1
-                    log.warning("Herinneringsmail (%s) voor account %s niet verstuurd: %s; volgende run opnieuw.",
-                                mail.kind, mail.user_id, type(error).__name__)
-                else:
-                    line.error = line.error or error
-
-    for index, (mail, row_id) in enumerate(owned):
-        while running and len(running) >= (2 * width if line.healthy else 1):
-            settle(wait(running, return_when=FIRST_COMPLETED).done)
-        if line.stopped:
-            outcome[CLAIMED] += [row_id for _, row_id in owned[index:]]
-            report.left += len(owned) - index
-            break
-        running[pool.submit(send, mail)] = (mail, row_id)
-    settle(wait(running).done)
-    return outcome
-
-
 def deliver(session: Session, planned: list[Planned], send: Callable[[Planned], None], now: datetime,
             connections: int = 1) -> RunReport:
     """Claim, send and mark the planned mails; stop early when the mail server is down.
@@ -181,12 +103,7 @@ def deliver(session: Session, planned: list[Planned], send: Callable[[Planned], 
     threads at once, so it must keep one SMTP connection per thread.
     """
     report = RunReport()
-    report.unconfirmed = session.scalar(select(func.count(SentMail.id)).where(
-        and_(SentMail.status == CLAIMED, SentMail.claimed_at < now - timedelta(hours=1)))) or 0
-    if report.unconfirmed:
-        log.warning("%d herinneringsmail(s) staan nog op 'bezig' van een eerdere run die stopte; "
-                    "ze worden niet opnieuw verstuurd.", report.unconfirmed)
-    todo, line = sorted(planned, key=_key), _Line()
+    todo, line = sorted(planned, key=_key), queue.Line()
     with ThreadPoolExecutor(max_workers=max(1, connections), thread_name_prefix="herinneringen") as pool:
         for start in range(0, len(todo), BATCH):
             batch = todo[start:start + BATCH]
@@ -195,7 +112,9 @@ def deliver(session: Session, planned: list[Planned], send: Callable[[Planned], 
                 continue
             owned = claim(session, batch, now)
             report.skipped += len(batch) - len(owned)
-            _mark(session, _send_batch(pool, owned, send, connections, line, report), now)
+            outcome = queue.send_claimed(pool, owned, send, connections, line)
+            _report(outcome, report)
+            queue.mark(session, outcome, now)
     if line.error is not None:
         raise line.error
     if report.left:
@@ -204,52 +123,15 @@ def deliver(session: Session, planned: list[Planned], send: Callable[[Planned], 
     return report
 
 
-# ----- opt-out links -----
-
-@lru_cache(maxsize=4)
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="herinneringen-afmelden")
-
-
-def make_opt_out_token(secret_key: str, user_id: int, kind: str) -> str:
-    """A signed token that turns off one kind of mail for one user, without logging in."""
-    return _serializer(secret_key).dumps([user_id, kind])
-
-
-def read_opt_out_token(session: Session, secret_key: str, token: str, max_age: int) -> tuple[User, str]:
-    """The user and kind of a valid opt-out token; InvalidOptOut when it is tampered with, old or unknown."""
-    try:
-        user_id, kind = _serializer(secret_key).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise InvalidOptOut("Deze afmeldlink is verlopen.")
-    except (BadSignature, ValueError, TypeError):
-        raise InvalidOptOut("Deze afmeldlink klopt niet.")
-    # A signed id is ours, but an old or odd one must still fit the id column (I1: 2**63 overflowed it).
-    user = session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
-    if user is None or kind not in PREFERENCE:
-        raise InvalidOptOut("Deze afmeldlink hoort niet (meer) bij een account.")
-    return user, kind
-
-
-def preferences(session: Session, user: User) -> MailPreference:
-    """The user's mail settings (every kind on when never changed); not added to the session."""
-    return session.get(MailPreference, user.id) or MailPreference(user_id=user.id, reminders=True, resume=True,
-                                                                  digest=True, handins=True)
-
-
-def set_preferences(session: Session, user: User, now: datetime, **switches: bool) -> None:
-    """Turn kinds of mail on or off, e.g. set_preferences(..., reminders=False)."""
-    pref = session.get(MailPreference, user.id)
-    if pref is None:
-        pref = MailPreference(user_id=user.id, reminders=True, resume=True, digest=True, handins=True)
-        session.add(pref)
-    for column, value in switches.items():
-        if column not in PREFERENCE.values():
-            raise ValueError(column)
-        setattr(pref, column, bool(value))
-    pref.updated_at = now
-    try:
-        session.commit()
-    except IntegrityError:  # a second click made the row first; apply the switches to that one
-        session.rollback()
-        set_preferences(session, user, now, **switches)
+def _report(outcome: queue.Outcome, report: RunReport) -> None:
+    """Count and log a batch's outcome (the account number and the kind, never the address)."""
+    report.sent += [mail for mail, _ in outcome.sent]
+    report.refused += len(outcome.refused)
+    report.failed += len(outcome.failed)
+    report.left += len(outcome.left)
+    for mail, _ in outcome.refused:
+        log.warning("Herinneringsmail (%s) voor account %s: adres voorgoed geweigerd door de mailserver; niets "
+                    "meer naar dit adres tot de gebruiker het bevestigt.", mail.kind, mail.user_id)
+    for mail, _, error in outcome.failed:
+        log.warning("Herinneringsmail (%s) voor account %s niet verstuurd: %s; volgende run opnieuw.",
+                    mail.kind, mail.user_id, type(error).__name__)

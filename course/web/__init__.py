@@ -70,6 +70,8 @@ def init_app(app: Flask) -> None:
                    reminders):
         app.register_blueprint(module.bp)
     inputs.init_app(app)
+    from course.web.mails import postman
+    postman.init_app(app)  # the sender thread starts on the first stored mail, not here
     register(app)
     assets.register(app)
     security.register(app)

@@ -1,13 +1,13 @@
 """Forms of a person's own account: register, log in, settings, password, mail, proof from elsewhere."""
 from __future__ import annotations
 
-from wtforms import (BooleanField, PasswordField, SelectField,
+from wtforms import (BooleanField, SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from course import workplace
-from course.web.forms.base import (Form, StrongPasswordMixin, ValidText, _email_field, _name_field, _new_password_field, _new_password_fields, _required, _text_filter)
+from course.web.forms.base import (_current_password_field, Form, StrongPasswordMixin, _email_field, _name_field, _new_password_field, _new_password_fields, _required, _text_filter)
 
 SETTING_DESCRIPTION = "Je praktijkopdrachten passen zich hieraan aan. Je kunt dit later wijzigen op je accountpagina."
 
@@ -28,8 +28,7 @@ class RegisterForm(StrongPasswordMixin, Form):
 
 class LoginForm(Form):
     email = _email_field()
-    password = PasswordField("Wachtwoord", validators=[_required("je wachtwoord"), Length(max=200), ValidText(multiline=False)],
-                             render_kw={"autocomplete": "current-password"})
+    password = _current_password_field("Wachtwoord")
     submit = SubmitField("Inloggen")
 
 
@@ -58,9 +57,7 @@ class NameForm(Form):
 
 
 class PasswordForm(StrongPasswordMixin, Form):
-    current = PasswordField("Huidig wachtwoord", validators=[_required("je huidige wachtwoord"), Length(max=200),
-                                                                    ValidText(multiline=False)],
-                            render_kw={"autocomplete": "current-password"})
+    current = _current_password_field("Huidig wachtwoord", "je huidige wachtwoord")
     password, confirm = _new_password_fields("Nieuw wachtwoord")
     submit = SubmitField("Wachtwoord wijzigen")
 
@@ -76,9 +73,14 @@ class ResetForm(StrongPasswordMixin, Form):
 
 
 
+class EmailForm(Form):
+    email = _email_field()
+    current = _current_password_field("Je wachtwoord", description="Zo weten we zeker dat jij het bent.")
+    submit = SubmitField("E-mailadres wijzigen")
+
+
 class DeleteAccountForm(Form):
-    password = PasswordField("Je wachtwoord, ter bevestiging", validators=[_required("je wachtwoord"), Length(max=200), ValidText(multiline=False)],
-                             render_kw={"autocomplete": "current-password"})
+    password = _current_password_field("Je wachtwoord, ter bevestiging")
     keep_name = BooleanField("Laat mijn naam op mijn certificaten staan, zodat een werkgever of inspecteur ze "
                              "ook later nog met naam kan controleren")
     submit = SubmitField("Verwijder mijn account definitief")

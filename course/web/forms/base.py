@@ -155,3 +155,7 @@ class ActionForm(Form):
     """A button-only form (log out, mark a lesson done): CSRF token and nothing else."""
 
 
+def _current_password_field(label: str, what: str = "je wachtwoord", **extra) -> PasswordField:
+    """The password the user has now (to log in, or to confirm a change): never checked against the rule."""
+    return PasswordField(label, validators=[_required(what), Length(max=200), ValidText(multiline=False)],
+                         render_kw={"autocomplete": "current-password"}, **extra)

@@ -1,16 +1,15 @@
 """Reminder mails as messages: Dutch text and a simple HTML part, with links and a one-click opt-out."""
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 
 from flask import Flask
 
 from course import workplace
-from course.mail import Batch, RawMail, compose_raw
+from course.mail import RawMail, compose_raw, queue
 from course.reminders import DIGEST, RESUME, TARGET, Planned
-from course.reminders.deliver import make_opt_out_token
 from course.text import dutch_date
+from course.web.mails import OptOut
 
 
 def subject(mail: Planned) -> str:
@@ -40,9 +39,7 @@ class _Renderer:
         self.urls = app.url_map.bind("localhost")
         self.base = app.config["BASE_URL"]
         self._built: dict[tuple, str] = {}
-        self.settings = self.url("reminders.settings")
-        # The opt-out link is this prefix plus the token (URL-safe characters only): no URL building per mail.
-        self.opt_out = self.url("reminders.opt_out", (("token", "T"),))[:-1]
+        self.opt_out = OptOut(app)
         self.templates = {(kind, ext): app.jinja_env.get_template(f"mail/{kind}.{ext}")
                           for kind in (TARGET, RESUME, DIGEST) for ext in ("txt", "html")}
 
@@ -55,9 +52,9 @@ class _Renderer:
 
     def message(self, mail: Planned) -> RawMail:
         app = self.app
-        opt_out = self.opt_out + make_opt_out_token(app.config["SECRET_KEY"], mail.user_id, mail.kind)
-        context = {"mail": mail, "data": mail.data, "opt_out": opt_out, "settings": self.settings,
-                   "TARGET": TARGET, "RESUME": RESUME, "DIGEST": DIGEST}
+        opt_out = self.opt_out.link(mail.user_id, mail.kind)
+        context = {**self.opt_out.context(opt_out, mail.kind), "mail": mail, "data": mail.data,
+                   "TARGET": TARGET, "RESUME": RESUME}
         step = mail.data.get("step")
         if mail.kind in (TARGET, RESUME):
             endpoint, values = step.endpoint if step else ("learn.overview", {})
@@ -76,9 +73,8 @@ class _Renderer:
         # No app context needed (nor pushed per mail): the mail templates use only what is passed in.
         text = self.templates[mail.kind, "txt"].render(context)
         html = self.templates[mail.kind, "html"].render(context)
-        # RFC 8058: mail programs show an "afmelden" button that POSTs to this address, without a page.
-        headers = {"List-Unsubscribe": f"<{opt_out}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        return compose_raw(app.config, to=mail.email, subject=subject(mail), body=text, html=html, headers=headers)
+        return compose_raw(app.config, to=mail.email, subject=subject(mail), body=text, html=html,
+                           headers=OptOut.headers(opt_out))
 
 
 def message(app: Flask, mail: Planned) -> RawMail:
@@ -89,31 +85,20 @@ def message(app: Flask, mail: Planned) -> RawMail:
 class Sender:
     """send(mail): render one planned mail and send it; each thread that calls it has its own SMTP connection.
 
-    The reminder run sends over MAIL_CONNECTIONS connections at once (see reminders_send.deliver). Use it
+    The reminder run sends over MAIL_CONNECTIONS connections at once (see course/reminders/deliver.py). Use it
     as a context manager: leaving it closes every connection.
     """
 
     def __init__(self, app: Flask) -> None:
-        self.app = app
         self.connections = app.config["MAIL_CONNECTIONS"] if app.config.get("MAIL_SERVER") else 1
         self._renderer = _Renderer(app)
-        self._local = threading.local()
-        self._batches: list[Batch] = []
-        self._lock = threading.Lock()
+        self._send = queue.Connections(app.config)
 
     def __call__(self, mail: Planned) -> None:
-        batch = getattr(self._local, "batch", None)
-        if batch is None:
-            batch = self._local.batch = Batch(self.app.config)
-            with self._lock:
-                self._batches.append(batch)
-        batch.send(self._renderer.message(mail))
+        self._send(self._renderer.message(mail))
 
     def close(self) -> None:
-        with self._lock:
-            for batch in self._batches:
-                batch.close()
-            self._batches.clear()
+        self._send.close()
 
     def __enter__(self) -> "Sender":
         return self

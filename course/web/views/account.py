@@ -5,9 +5,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, logout_user
 
 from course import accounts, addresses, teams, workplace
-from course.errors import InvitationProblem
+from sqlalchemy.exc import IntegrityError
+
+from course.errors import EmailTaken, InvitationProblem
 from course.extensions import db, limiter
-from course.web.forms import ActionForm, DeleteAccountForm, JoinCodeForm, NameForm, PasswordForm, SettingForm
+from course.mail import queue
+from course.text import utcnow
+from course.web.forms import ActionForm, DeleteAccountForm, EmailForm, JoinCodeForm, NameForm, PasswordForm, SettingForm
 from course.web.policy import safe_next
 from course.web.helpers import attachment, get_course
 from course.web.helpers import start_session
@@ -33,6 +37,7 @@ def settings():
     password_form = PasswordForm(prefix="ww", account=current_user)
     setting_form = SettingForm(prefix="werk", data={"setting": current_user.setting or ""})
     code_form = JoinCodeForm(prefix="code")
+    email_form = EmailForm(prefix="adres")
     if request.method == "POST":
         if inputs.form_has("werk-submit") and setting_form.validate_on_submit():
             accounts.set_setting(db.session, current_user, setting_form.setting.data)
@@ -51,9 +56,41 @@ def settings():
                 flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
                 return redirect(url_for(".settings"))
             password_form.current.errors.append("Je huidige wachtwoord klopt niet.")
-    status = 422 if name_form.errors or password_form.errors or setting_form.errors else 200
+        if inputs.form_has("adres-submit") and email_form.validate_on_submit():
+            if _change_email(email_form):
+                flash(f"Je e-mailadres is nu {current_user.email}. We mailen je voortaan op dit adres.", "success")
+                return redirect(url_for(".settings"))
+    status = 422 if name_form.errors or password_form.errors or setting_form.errors or email_form.errors else 200
     return render_template("account.html", name_form=name_form, password_form=password_form,
-                           setting_form=setting_form, code_form=code_form, **_team_context()), status
+                           setting_form=setting_form, code_form=code_form, email_form=email_form,
+                           **_team_context()), status
+
+
+def _change_email(form: EmailForm) -> bool:
+    """Check the password, change the address and tell the old one (in one transaction); False with the form's errors."""
+    user = current_user._get_current_object()
+    if not accounts.check_password(user, form.current.data):
+        form.current.errors.append("Dit wachtwoord klopt niet. Je e-mailadres is niet gewijzigd.")
+        return False
+    if accounts.normalise_email(form.email.data) == user.email:
+        form.email.errors.append("Dit is al je e-mailadres.")
+        return False
+    old_refused = user.mail_refused_at is not None
+    try:
+        old = accounts.change_email(db.session, user, form.email.data)
+        if not old_refused:  # the old address hears of it: a change its owner did not make is found out
+            body = current_app.jinja_env.get_template("mail/adreswijziging.txt").render(user=user, old=old)
+            queue.store(db.session, utcnow(), kind="adreswijziging", to=old, subject=ADDRESS_CHANGED, body=body,
+                        user_id=user.id)
+        db.session.commit()
+    except (EmailTaken, IntegrityError):  # IntegrityError: the same address taken by someone at the same moment
+        db.session.rollback()
+        form.email.errors.append(str(EmailTaken()))
+        return False
+    return True
+
+
+ADDRESS_CHANGED = "Je e-mailadres is gewijzigd: Veilige Gehechtheid"
 
 
 def _team_context() -> dict:
@@ -82,6 +119,7 @@ def join_by_code():
             return redirect(next_url or url_for(".settings"))
     return render_template("account.html", name_form=NameForm(prefix="naam", data={"name": current_user.name}),
                            password_form=PasswordForm(prefix="ww", account=current_user),
+                           email_form=EmailForm(prefix="adres"),
                            setting_form=SettingForm(prefix="werk", data={"setting": current_user.setting or ""}),
                            code_form=form, **_team_context()), 422
 

@@ -9,7 +9,8 @@ from wtforms.validators import ValidationError
 from course import practice, reflections, sensitive, teams, workplace
 from course.errors import PracticeProblem, ReflectionRefused
 from course.extensions import db
-from course.web.forms import JoinCodeForm, ReflectionForm, hand_in_form
+from course.web.forms import JoinCodeForm
+from course.web.forms.practice import ReflectionForm, hand_in_form
 from course.web.helpers import get_course, read_only
 from course.web.mails.practice import notify_coaches
 from course.web import inputs

@@ -6,7 +6,7 @@ from course.errors import InvalidOptOut
 from course.extensions import csrf, db
 from course.text import utcnow
 from course.reminders import KIND_LABELS, PREFERENCE
-from course.reminders.deliver import preferences, read_opt_out_token, set_preferences
+from course.reminders.preferences import preferences, read_opt_out_token, set_preferences
 from course.web.forms import MailSettingsForm
 
 bp = Blueprint("reminders", __name__)
