@@ -24,7 +24,7 @@ from course.catalog import Module
 from course.catalog.questions import SingleChoice
 from course.models import QuizAttempt, QuizItemResult
 
-KEY_LONGEST = "sleutel is de langste optie"
+KEY_LONGEST = "juiste antwoord is de langste keuze"
 TOO_EASY, TOO_HARD = 0.90, 0.30  # facility above / below: the item hardly tells learners apart
 MIN_ATTEMPTS = 10  # below this an item's figures are shown but not judged
 
@@ -172,7 +172,7 @@ def _correlation(row) -> float | None:
     return max(-1.0, min(1.0, numerator / math.sqrt(spread)))
 
 
-CSV_HEADER = ["Module", "Vraag", "Les", "Type", "Pogingen", "Facility (%)", "Discriminatie", "Keuzes per optie",
+CSV_HEADER = ["Module", "Vraag", "Les", "Type", "Pogingen", "Goed beantwoord (%)", "Onderscheidt (-1 tot 1)", "Keuzes per optie",
               "Signalen", "Vraagtekst"]
 
 

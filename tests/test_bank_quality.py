@@ -93,5 +93,5 @@ def test_the_check_command_reports_the_figures_per_module(runner):
     assert result.exit_code == 0, result.output
     for number in (1, 2):
         line = next(l for l in result.output.splitlines() if l.startswith(f"module {number}:"))
-        assert "sleutel is de langste optie in" in line and "gokken zonder lezen: geslaagd in" in line
+        assert "juiste antwoord is de langste keuze in" in line and "gokken zonder lezen: geslaagd in" in line
         assert "beheersing 60%" in line and "overleg/noteer-woorden" in line

@@ -168,7 +168,7 @@ def test_a_gastouder_on_a_phone_joins_by_code_hands_in_and_her_bemiddelingsmedew
     page.get_by_label("Waar werk je?").select_option(label="Gastouder")
     page.get_by_role("button", name="Opslaan").first.click()
     a11y.check()
-    expect(page.get_by_text("Nu: Gastouder")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Nu: Gastouder\.$"))).to_be_visible()
 
     page.goto(live_server + "/cursus/eerste-module/praktijkopdracht")
     a11y.check()

@@ -127,10 +127,10 @@ def test_page_shows_kr20_and_sem_and_flags_keys_that_are_the_longest_option(app,
     if stats.reliability >= 0:
         assert stats.sem == pytest.approx(stats.sd * (1 - stats.reliability) ** 0.5)
     items = {item.question_id: item for item in stats.items}
-    assert "sleutel is de langste optie" in items["extra"].flags  # "Een getrainde professional" is longest
-    assert "sleutel is de langste optie" not in items["meer"].flags  # only single-choice items
+    assert "juiste antwoord is de langste keuze" in items["extra"].flags  # "Een getrainde professional" is longest
+    assert "juiste antwoord is de langste keuze" not in items["meer"].flags  # only single-choice items
     make_user(email="beheer@voorbeeld.nl", is_admin=True)
     auth.login("beheer@voorbeeld.nl")
     html = client.get(f"/beheer/vragen?module={MODULE}").get_data(as_text=True)
     assert "Betrouwbaarheid (KR-20)" in html and "Meetfout (SEM)" in html
-    assert "Hoe goed de vragen samen hetzelfde meten" in html and "sleutel is de langste optie" in html
+    assert "Hoe goed de vragen samen hetzelfde meten" in html and "juiste antwoord is de langste keuze" in html
