@@ -145,7 +145,7 @@ def report(module: Module, attempts: int = 20_000) -> str:
     c = cues(quiz)
     s = simulate_strategy(quiz, attempts)
     return (f"module {module.number}: {quiz.draw} vragen per poging, geslaagd bij {quiz.pass_mark}% · "
-            f"sleutel is de langste optie in {c.key_longest} van {c.singles} enkelkeuzevragen "
+            f"juiste antwoord is de langste keuze in {c.key_longest} van {c.singles} enkelkeuzevragen "
             f"({100 * c.key_longest_share:.0f}%, grens {100 * c.key_longest_limit:.0f}%) · "
             f"lengte sleutels/afleiders {c.length_ratio:.2f} · overleg/noteer-woorden in "
             f"{100 * c.consult_in_keys:.0f}% van de sleutels en {100 * c.consult_in_distractors:.0f}% van de afleiders · "
