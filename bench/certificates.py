@@ -27,12 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import insert, select  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from teams import empty_database  # noqa: E402  (bench/teams.py)
 from course import create_app  # noqa: E402
 from course.certificates import CertificateData, module_goals, new_code, render_pdf, zip_of  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import Certificate, Organisation, Team, TeamManager, TeamMembership, User  # noqa: E402
 from course.text import utcnow  # noqa: E402
+
+from teams import empty_database  # noqa: E402  (bench/teams.py)
 
 BASE_URL = "https://cursus.example.nl"
 LEARNERS = 100

@@ -23,14 +23,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import insert, select, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from teams import empty_database  # noqa: E402  (bench/teams.py)
 from course import create_app, itemstats  # noqa: E402
 from course.attempts import draw as draw_items  # noqa: E402
+
+from teams import empty_database  # noqa: E402  (bench/teams.py)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # devtools: the throwaway PostgreSQL cluster and test helpers
-from devtools import csrf_token  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import QuizAttempt, QuizItemResult, User  # noqa: E402
 from course.text import utcnow  # noqa: E402
+
+from devtools import csrf_token  # noqa: E402
 
 LEARNERS, ATTEMPTS = 2500, 10_000
 PASSWORD = "benchmark-wachtwoord"

@@ -18,14 +18,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import render_template  # noqa: E402
-from markupsafe import Markup, escape  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from markupsafe import Markup, escape  # noqa: E402
 
 from course import accounts, create_app  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # devtools: the throwaway PostgreSQL cluster and test helpers
-from devtools import csrf_token  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.web.views import learn  # noqa: E402
+
+from devtools import csrf_token  # noqa: E402
 
 PASSWORD = "een-lang-wachtwoord"
 

@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))  # devtools: the throwaway PostgreSQL cluster and test helpers
 from devtools import PostgresCluster, csrf_token, free_port  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 SECRET = "load-benchmark-not-secret"

@@ -22,14 +22,20 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import teams as seeding  # noqa: E402  (bench/teams.py)
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.models import ModuleCompletion, Organisation, Team, TeamMembership  # noqa: E402
+from course.models import (  # noqa: E402
+    Location,  # noqa: E402
+    ModuleCompletion,
+    Organisation,
+    Team,
+    TeamMembership,
+)
 from course.text import utcnow  # noqa: E402
-from course.models import Location  # noqa: E402
+
+import teams as seeding  # noqa: E402  (bench/teams.py)
 
 seeding.TEAMS, seeding.MEMBERS, seeding.BIG = 100, 5000, 500
 LOCATIONS = 40

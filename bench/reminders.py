@@ -29,14 +29,17 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-import teams as seeding  # noqa: E402  (bench/teams.py)
 from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import delete, func, select  # noqa: E402
 
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.models import Team  # noqa: E402
-from course.models import SentMail  # noqa: E402
+from course.models import (
+    SentMail,  # noqa: E402
+    Team,  # noqa: E402
+)
+
+import teams as seeding  # noqa: E402  (bench/teams.py)
 
 seeding.TEAMS, seeding.MEMBERS, seeding.BIG = 100, 5000, 500
 

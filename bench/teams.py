@@ -30,8 +30,17 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from course import create_app  # noqa: E402
 from course.certificates import new_code  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.models import (Certificate, LessonProgress, ModuleCompletion, Organisation, QuizAttempt, Team,  # noqa: E402
-                           TeamManager, TeamMembership, User)
+from course.models import (  # noqa: E402
+    Certificate,
+    LessonProgress,
+    ModuleCompletion,
+    Organisation,
+    QuizAttempt,
+    Team,
+    TeamManager,
+    TeamMembership,
+    User,
+)
 from course.text import utcnow  # noqa: E402
 
 TEAMS, MEMBERS, BIG = 20, 2000, 500

@@ -10,14 +10,29 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from course import credentials
-from course.errors import EmailTaken, InvalidToken
-from course import workplace
-from course.models import (AuditEvent, Certificate, CertificatePdf, ExerciseResult, ExternalAchievement, LessonProgress,
-                           ModuleCompletion, PracticeSubmission, QuizAttempt, QuizReread, Reflection, SentMail, Team,
-                           TeamCoach, TeamManager, TeamMembership,
-                           User, new_session_token)
+from course import credentials, workplace
 from course.audit import record as record_audit
+from course.errors import EmailTaken, InvalidToken
+from course.models import (
+    AuditEvent,
+    Certificate,
+    CertificatePdf,
+    ExerciseResult,
+    ExternalAchievement,
+    LessonProgress,
+    ModuleCompletion,
+    PracticeSubmission,
+    QuizAttempt,
+    QuizReread,
+    Reflection,
+    SentMail,
+    Team,
+    TeamCoach,
+    TeamManager,
+    TeamMembership,
+    User,
+    new_session_token,
+)
 from course.text import clean_name
 
 MIN_PASSWORD_LENGTH = 10

@@ -12,14 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Lesson, Module, Quiz
-from course.certificates import issue_for_completion
 from course.catalog.questions import QUESTION_TYPES, AnswerError, Question, ReviewRow
+from course.certificates import issue_for_completion
 from course.errors import NotFound, QuizLocked, RetakeNotYet, TamperedAnswers
 from course.itemstats import item_rows
 from course.models import ModuleCompletion, QuizAttempt, QuizReread, User
-from course.text import utcnow
 from course.progress import completed_lessons
-from course.text import dutch_datetime
+from course.text import dutch_datetime, utcnow
 
 # After a failed attempt: the lessons with the most mistakes (at most this many) are to be opened again.
 REREAD_TOP = 3

@@ -16,11 +16,19 @@ from course import certificates
 from course.audit import record as record_audit
 from course.catalog import Module
 from course.errors import NotFound, PracticeProblem
-from course.models import (Certificate, CoachObservation, PracticePlan, PracticeSubmission, Team, TeamCoach,
-                           TeamMembership, User)
-from course.text import TEXT_PROBLEM, text_problem, utcnow
+from course.models import (
+    Certificate,
+    CoachObservation,
+    PracticePlan,
+    PracticeSubmission,
+    Team,
+    TeamCoach,
+    TeamMembership,
+    User,
+)
 from course.progress import REVISION, SIGNED, WAITING, PracticeState
 from course.teams.access import coach_of_member
+from course.text import TEXT_PROBLEM, text_problem, utcnow
 
 MAX_FIELD_LENGTH = 3000
 MAX_FEEDBACK_LENGTH = 3000

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from enum import Enum
 from datetime import datetime
+from enum import Enum
 from functools import lru_cache
 from typing import Iterable
 
@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course, Lesson, Module
 from course.models import Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt, User
-
 
 # A hand-in's status as stored (course/practice.py): waiting for review, revision asked, signed off.
 WAITING, REVISION, SIGNED = "ingeleverd", "herzien", "afgetekend"

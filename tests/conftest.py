@@ -1,22 +1,22 @@
 """Shared fixtures: the app on a migrated database, clients, factories, a live server, a11y."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from course import create_app
-import devtools
-from course import accounts, teams
-from course.models import Organisation, User
+from course import accounts, create_app, teams
 from course.extensions import db
+from course.models import Organisation, User
+
+import devtools
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import User
+
 from conftest import PASSWORD, csrf_token, post_form
 
 GOOD = {"name": "Anouk van der Meer-Çelik", "email": "Anouk@Voorbeeld.nl", "password": "een-lang-wachtwoord"}

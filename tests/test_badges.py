@@ -16,12 +16,13 @@ from PIL import Image
 from pyld import jsonld
 from sqlalchemy import func, select
 
-from conftest import FIXTURES, PASSWORD, complete_module, only_certificate, post_form
-from elsewhere import OTHER, OtherInstallation
 from course import certificates as certs
 from course.credentials import baking, credential, fetch, keys, status
 from course.extensions import db
 from course.models import AuditEvent, Certificate, ExternalAchievement, OpenBadge, User
+
+from conftest import FIXTURES, PASSWORD, complete_module, only_certificate, post_form
+from elsewhere import OTHER, OtherInstallation
 
 BADGES = FIXTURES / "openbadges"
 CONTEXTS = {"https://www.w3.org/ns/credentials/v2": BADGES / "credentials-v2.json",

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from course.extensions import db
 from course.models import User
 from course.progress import mark_lesson_done
+
 from conftest import pass_quiz
 
 pytestmark = pytest.mark.browser
@@ -77,8 +78,9 @@ def test_open_badge_download_and_proof_from_elsewhere(page, a11y, live_server, a
 
     from PIL import Image
 
-    from conftest import browser_login, complete_module
     from course.credentials import baking, fetch
+
+    from conftest import browser_login, complete_module
     from elsewhere import OtherInstallation
 
     user_id = make_user(name="Zoë Brûlé", email="zoe@voorbeeld.nl")

@@ -3,9 +3,10 @@ import re
 import threading
 
 import pytest
-from conftest import HERE, make_app
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
+
+from conftest import HERE, make_app
 
 pytestmark = pytest.mark.browser
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from course import teams
 from course.extensions import db
 from course.models import AuditEvent, Organisation, Team
+
 from conftest import browser_login
 
 pytestmark = pytest.mark.browser

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from course import teams
 from course.extensions import db
 from course.models import Organisation, User
+
 from conftest import A11y, browser_login, pass_quiz
 
 pytestmark = pytest.mark.browser
@@ -126,8 +127,9 @@ def test_admin_pages_pass_axe(page, a11y, live_server, team_with_manager):
 def test_team_counts_filter_and_overdue_members_come_first(page, a11y, live_server, app, make_user,
                                                            team_with_manager):
 
-    from conftest import complete_module
     from course.models import Team
+
+    from conftest import complete_module
     late = make_user(name="Zara Laat", email="zara@voorbeeld.nl")
     done = make_user(name="Anna Klaar", email="anna@voorbeeld.nl")
     make_user(name="Bo Nieuw", email="bo@voorbeeld.nl")

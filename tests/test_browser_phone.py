@@ -8,6 +8,7 @@ from course import accounts, certificates
 from course.extensions import db
 from course.models import User
 from course.progress import mark_lesson_done
+
 from conftest import browser_login, complete_module, open_menu
 
 pytestmark = pytest.mark.browser

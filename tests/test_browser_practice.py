@@ -5,12 +5,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from course import teams
 from course.extensions import db
-from sqlalchemy import select
-
 from course.models import Organisation, Team, User
+
 from conftest import A11y, browser_login
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from course.extensions import db
 from course import progress as progress_domain
+from course.extensions import db
 from course.models import User
 
 from conftest import browser_login

@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from conftest import A11y, complete_module
 from course.text import local_today
+
+from conftest import A11y, complete_module
 
 pytestmark = pytest.mark.browser
 

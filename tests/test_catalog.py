@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from course.catalog import ContentError, load_catalog, slugify
+
 from conftest import FIXTURES
 
 
@@ -199,8 +200,9 @@ def test_guide_cards_load_as_frozen_objects_in_title_order(tree):
 
 
 def test_national_numbers_become_tel_links_but_not_inside_other_numbers_or_links():
-    from course.catalog.guidefile import link_numbers
     from markupsafe import Markup
+
+    from course.catalog.guidefile import link_numbers
     html = link_numbers(Markup('<p>Bel 112 of Veilig Thuis 0800-2000, niet 1120 of 0800-20001; '
                                '<a href="/x">112</a></p>'))
     assert html == ('<p>Bel <a href="tel:112">112</a> of Veilig Thuis <a href="tel:08002000">0800-2000</a>, '

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from course import attempts, certificates
-from course.text import dutch_date
 from course.extensions import db
 from course.models import Certificate, ModuleCompletion, QuizAttempt, User
 from course.progress import mark_lesson_done
+from course.text import dutch_date
+
 from conftest import NAME, at_once, complete_module, only_certificate, post_form
 
 

@@ -7,6 +7,7 @@ from course import practice, teams
 from course.extensions import db
 from course.models import AuditEvent, SentMail, Team, User
 from course.text import utcnow
+
 from conftest import PASSWORD, Inbox, post_form, smtp_on_loopback
 
 TODAY = utcnow().date()

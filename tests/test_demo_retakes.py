@@ -1,11 +1,11 @@
 """The demo data shows the retake states of issue 23: a learner waiting for a retake, one stuck on a module."""
-from course import attempts
-from course.accounts import find_user_by_email
 from sqlalchemy import select
 
+from course import attempts
+from course.accounts import find_user_by_email
 from course.demo import DEMO_PASSWORD, DEMO_TEAM, create_demo_data
-from course.models import Team
 from course.extensions import db
+from course.models import Team
 from course.progress import progress_for
 from course.text import utcnow
 

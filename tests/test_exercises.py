@@ -11,6 +11,7 @@ from course.certificates import render_pdf
 from course.certificates.pdf import CertificateData
 from course.extensions import db
 from course.models import Certificate, ExerciseResult, PracticeSubmission
+
 from conftest import FIXTURES, complete_module, csrf_token
 
 LESSON = "/cursus/eerste-module/les-1"

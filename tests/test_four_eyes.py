@@ -6,6 +6,7 @@ from course import practice, teams
 from course.errors import NotFound
 from course.extensions import db
 from course.models import AuditEvent, Certificate, PracticeSubmission, Team, User
+
 from conftest import csrf_token, post_form
 
 MODULE = "eerste-module"

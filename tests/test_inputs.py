@@ -12,6 +12,7 @@ from course import practice, teams
 from course.extensions import db
 from course.models import Organisation, PracticeSubmission, QuizAttempt, Reflection, Team, User
 from course.reminders.preferences import make_opt_out_token
+
 from conftest import complete_module, csrf_token, post_form
 
 MODULE = "eerste-module"

@@ -7,6 +7,7 @@ import pytest
 from course import attempts, itemstats
 from course.extensions import db
 from course.models import QuizItemResult, User
+
 from conftest import next_attempt_time, read_all_lessons
 
 MODULE = "eerste-module"

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import LessonProgress
+
 from conftest import csrf_token
 
 

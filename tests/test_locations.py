@@ -2,13 +2,15 @@
 import itertools
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from course import teams
 from course.extensions import db
 from course.models import AuditEvent, Location, Organisation, Team
 from course.teams import locations
+
 from conftest import csrf_token, post_form
 
 LRK = "123456789012"

@@ -14,6 +14,7 @@ from course.extensions import db
 from course.mail import queue
 from course.models import SentMail, User
 from course.text import utcnow
+
 from conftest import Inbox, at_once, make_app, post_form, smtp_on_loopback
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import event, select
 from course import accounts, create_app
 from course.extensions import db
 from course.models import User
-from devtools import free_port
+
 from conftest import FIXTURES, csrf_token
+from devtools import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -176,6 +177,7 @@ def test_writes_keep_their_transaction_after_a_reading_page(client, learner, sta
 def test_the_database_enforces_foreign_keys(app):
     """SQLite too (a pragma on every connection): no progress row for a learner who does not exist."""
     from sqlalchemy.exc import IntegrityError
+
     from course.models import LessonProgress
     with app.app_context():
         db.engine.dispose()  # new connections, as a freshly started worker has

@@ -11,8 +11,8 @@ from course import practice, teams
 from course.errors import PracticeProblem
 from course.extensions import db
 from course.models import AuditEvent, Certificate, PracticeSubmission, Reflection, Team, User
-from course.text import utcnow
-from course.text import dutch_date
+from course.text import dutch_date, utcnow
+
 from conftest import AuthActions, at_once, csrf_token, post_form
 
 MODULE = "eerste-module"
@@ -460,6 +460,7 @@ def test_an_assignment_without_privacy_box_fails_at_start(tmp_path):
     import shutil
 
     from course.catalog import ContentError, load_catalog
+
     from conftest import FIXTURES
     shutil.copytree(FIXTURES / "content", tmp_path / "content")
     path = tmp_path / "content" / "01-eerste-module" / "opdracht.md"

@@ -13,9 +13,18 @@ from course.config import ROOT
 from course.demo import create_demo_data
 from course.errors import NotFound, PracticeProblem
 from course.extensions import db
-from course.models import (Certificate, CoachObservation, Organisation, PracticePlan, PracticeSubmission, Team,
-                           TeamMembership, User)
+from course.models import (
+    Certificate,
+    CoachObservation,
+    Organisation,
+    PracticePlan,
+    PracticeSubmission,
+    Team,
+    TeamMembership,
+    User,
+)
 from course.text import utcnow
+
 from conftest import csrf_token, post_form
 
 MODULE = "eerste-module"
@@ -452,6 +461,7 @@ def test_the_demo_has_a_gastouder_with_a_bemiddelingsmedewerker_and_a_bso_employ
 def test_reminder_mails_name_the_setting_or_ask_for_it(app):
     import email
     from email import policy
+
     from course.reminders import RESUME, Planned
     from course.web.mails.reminders import message
 
@@ -490,7 +500,8 @@ def test_retention_erases_old_plans_and_observation_texts(app, make_user, make_t
 def test_module_4_over_http_plan_then_part_two_then_sign_off(tmp_path):
     """The real course: a gastouder saves her plan, discusses it, hands in part 2; the coach signs off the whole."""
     from flask_migrate import upgrade
-    from conftest import make_app, PASSWORD
+
+    from conftest import PASSWORD, make_app
     real = make_app(tmp_path, CONTENT_DIR=str(ROOT / "content"), QUIZ_DIR=str(ROOT / "quizzes"),
                     QUIZ_MIN_ITEMS_PER_LESSON=3)
     with real.app_context():

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from course.extensions import db
-from course.models import (AuditEvent, Certificate, LessonProgress, QuizAttempt, TeamMembership, User)
-from conftest import PASSWORD, post_form
-from conftest import NAME, complete_module, only_certificate
+from course.models import AuditEvent, Certificate, LessonProgress, QuizAttempt, TeamMembership, User
+
+from conftest import NAME, PASSWORD, complete_module, only_certificate, post_form
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from course import text
 from course.extensions import db
 from course.models import Organisation, Team, User
+
 from conftest import PASSWORD, csrf_token
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,

@@ -21,6 +21,7 @@ from course import teams, text
 from course.extensions import db
 from course.models import Organisation, PracticeSubmission, Reflection, Team, User
 from course.web import inputs
+
 from conftest import AuthActions
 
 SETTINGS = settings(max_examples=3, deadline=None, derandomize=True, database=None,

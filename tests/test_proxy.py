@@ -3,6 +3,7 @@ import pytest
 from flask import request
 
 from course.config import ConfigError, from_environment
+
 from conftest import make_app, post_form
 
 

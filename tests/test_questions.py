@@ -5,6 +5,7 @@ import pytest
 
 from course.catalog import ContentError, load_catalog
 from course.catalog.questions import AnswerError, Classify, MultipleChoice, Order, Problems, SingleChoice
+
 from conftest import FIXTURES
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import ModuleCompletion, QuizAttempt
+
 from conftest import RIGHT, WRONG, answers, csrf_token, drawn_ids, finish_lessons, submit
 
 MODULE = "eerste-module"

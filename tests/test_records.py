@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from course import records
 from course.extensions import db
 from course.models import Certificate, Organisation
+
 from conftest import complete_module, only_certificate
 
 # The clock is pinned mid-year: a record "of this year" must not change under a run over New Year's Eve.
@@ -222,9 +223,9 @@ def test_deleting_the_account_deletes_the_stored_pdfs_with_the_name(client, app,
 
 def test_the_views_figures_equal_the_full_records(app, client, org_world, make_user, make_team):
     """records_view counts in SQL what summaries() counts from the full record: the two must not drift apart."""
-    from course.records import overview as records_view
     from course.models import LessonProgress, ModuleCompletion, Team, TeamMembership
     from course.practice import scope as practice_scope
+    from course.records import overview as records_view
     course = app.extensions["course"]
     first, last = course.modules[0], course.modules[-1]
     carla, dirk, eva, fenna = (make_user(name=n, email=f"{n.lower()}@voorbeeld.nl") for n in ("Carla", "Dirk", "Eva", "Fenna"))

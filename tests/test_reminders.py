@@ -10,14 +10,14 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from course import accounts, reminders, teams
-from course.reminders import deliver as reminders_send
-from course.reminders import preferences as optout
 from course.extensions import db
 from course.mail import Batch
-from course.models import Team, User
+from course.models import MailPreference, SentMail, Team, User
+from course.reminders import deliver as reminders_send
+from course.reminders import preferences as optout
 from course.text import utcnow
-from course.models import MailPreference, SentMail
 from course.web.mails.reminders import Sender
+
 from conftest import Inbox, complete_module, free_port, post_form, smtp_on_loopback
 
 # A Wednesday, with the clock pinned to its early morning: the weekly digest is keyed by ISO week, so a run

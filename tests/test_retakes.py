@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import QuizAttempt, QuizReread
+
 from conftest import RIGHT, answers, csrf_token, drawn_ids, finish_lessons, submit
 
 MODULE = "eerste-module"

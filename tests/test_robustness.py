@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from course import accounts, certificates, text
 from course.extensions import db
 from course.models import AuditEvent, Certificate, Organisation, Team, User
-from conftest import PASSWORD, at_once, csrf_token, post_form
-from conftest import complete_module
+
+from conftest import PASSWORD, at_once, complete_module, csrf_token, post_form
 
 ANON_FORMS = [("/inloggen", {"email": "a@b.nl", "password": "iets-langs-genoeg"}),
               ("/registreren", {"name": "Anna", "email": "a@b.nl", "password": "x", "confirm": "x"}),
@@ -215,6 +215,7 @@ def test_error_log_has_no_path_or_exception_text(app, client, caplog, monkeypatc
 
 def test_backup_gives_clear_dutch_messages(tmp_path):
     from course import create_app
+
     from conftest import FIXTURES
     live = tmp_path / "live.sqlite"
     sqlite3.connect(live).execute("CREATE TABLE users (id INTEGER)").connection.commit()

@@ -3,9 +3,10 @@ import pytest
 from sqlalchemy import func, select
 
 from course import practice, teams
-from course.teams import locations
 from course.extensions import db
 from course.models import Certificate, Organisation, QuizAttempt, Team, User
+from course.teams import locations
+
 from conftest import complete_module
 
 ROLES = ("anoniem", "cursist", "leiding-ander-team", "beheerder")

@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from course.config import ConfigError, from_environment
+
 from conftest import PASSWORD, csrf_token, post_form
 
 

@@ -5,8 +5,9 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURES
 from course.config import rate_limit_warning
+
+from conftest import FIXTURES
 from servers import ROOT, VENV_BIN, Gunicorn, PostgresCluster, RedisServer, Visitor
 
 WARNING = "RATELIMIT_STORAGE_URI"
@@ -108,6 +109,7 @@ def app_for(env):
 def test_two_servers_share_sessions_certificates_and_rate_limits(pg_env, redis_server, servers):
     import redis
     from sqlalchemy import select
+
     from course.extensions import db
     from course.models import Certificate, User
     env = {**pg_env, "RATELIMIT_STORAGE_URI": redis_server.url, "LOGIN_RATE_LIMIT": "6 per minute"}

@@ -12,6 +12,7 @@ from course.models import Organisation, User
 from course.web import shared_pages
 from course.web.shared_pages import SharedPageError
 from course.web.views import learn
+
 from conftest import PASSWORD, csrf_token
 
 LESSON = "/cursus/eerste-module/les-2"

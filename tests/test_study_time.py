@@ -14,7 +14,8 @@ from course.catalog import ContentError, load_catalog
 from course.certificates import CertificateData, render_pdf
 from course.extensions import db
 from course.models import Certificate, Organisation, Team, User
-from conftest import FIXTURES, complete_module, only_certificate, all_criteria_met
+
+from conftest import FIXTURES, all_criteria_met, complete_module, only_certificate
 
 # The fixture course: module 1 has 40 min of lessons and quiz (0,75 h) and a 60-minute assignment;
 # module 2 has 35 min (0,5 h) and no assignment.

@@ -12,10 +12,20 @@ from sqlalchemy import delete, insert, select, text, update
 
 from course import accounts, attempts, certificates, practice, teams
 from course.extensions import db
-from course.models import (Certificate, LessonProgress, ModuleCompletion, PracticeSubmission, QuizAttempt, Team, TeamMembership, User)
-from course.text import utcnow
+from course.models import (
+    Certificate,
+    LessonProgress,
+    ModuleCompletion,
+    PracticeSubmission,
+    QuizAttempt,
+    Team,
+    TeamMembership,
+    User,
+)
 from course.progress import mark_lesson_done
-from conftest import complete_module, only_certificate, read_all_lessons, all_criteria_met
+from course.text import utcnow
+
+from conftest import all_criteria_met, complete_module, only_certificate, read_all_lessons
 
 MODULE = "eerste-module"
 WATCHED = ["lesson_progress", "module_completions", "quiz_attempts", "certificates", "practice_submissions",

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.models import AuditEvent, Team, TeamMembership, User
 from course.text import utcnow
+
 from conftest import complete_module, csrf_token, post_form
 
 
@@ -476,6 +477,7 @@ def test_team_pages_queries_stay_the_same_from_3_to_30_members_with_progress(cli
     """Every member has rows of each kind (lessons, a completion, a certificate, a quiz, a hand-in), so a query
     per member anywhere (a lazy load, a per-row lookup) would show, and the team is overdue."""
     from course import practice, teams
+
     from conftest import read_all_lessons
     manager = make_user(email="leiding@voorbeeld.nl")
     sizes = {"3": [make_user() for _ in range(3)], "30": [make_user() for _ in range(30)]}

@@ -9,13 +9,15 @@ from pathlib import Path
 import markdown
 from markupsafe import Markup
 
-from course.catalog.model import Course, Lesson, Module, Page, Term
-from course.text import SLUG_RE, slugify
-from course.catalog.files import ContentError, key_line, read_yaml, split_front_matter, text_field
-from course.catalog.quizfile import MIN_ITEMS_PER_LESSON, load_quiz
-from course.catalog.assignment import FILENAME as ASSIGNMENT_FILE, load_assignment
+from course.catalog.assignment import FILENAME as ASSIGNMENT_FILE
+from course.catalog.assignment import load_assignment
 from course.catalog.exercises import exercise_path, load_exercises
-from course.catalog.guidefile import FOLDER as GUIDE_FOLDER, load_guide
+from course.catalog.files import ContentError, key_line, read_yaml, split_front_matter, text_field
+from course.catalog.guidefile import FOLDER as GUIDE_FOLDER
+from course.catalog.guidefile import load_guide
+from course.catalog.model import Course, Lesson, Module, Page, Term
+from course.catalog.quizfile import MIN_ITEMS_PER_LESSON, load_quiz
+from course.text import SLUG_RE, slugify
 
 NUMBERED = re.compile(r"^(\d+)-(" + SLUG_RE.pattern.strip("^$") + ")$")
 MARKDOWN_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "toc"]

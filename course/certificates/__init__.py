@@ -11,11 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
+from course.certificates.pdf import CertificateData, filename, fingerprint, render_pdf, verify_url, zip_of, zip_stream
 from course.errors import AlreadyRevoked, NotFound
 from course.models import Certificate, CertificatePdf, ModuleCompletion, PracticeSubmission, User
 from course.text import utcnow
-from course.certificates.pdf import (CertificateData, filename, fingerprint, render_pdf, verify_url, zip_of,
-                                     zip_stream)
 
 # No look-alikes: without 0/O, 1/I/L.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -12,15 +12,14 @@ from typing import Iterable, Iterator
 
 import segno
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 from course.catalog.model import frozen_study_text, practice_note
 from course.models import Certificate
 from course.text import dutch_date, slugify
-
 
 FONT_CANDIDATES = [
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),

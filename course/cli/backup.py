@@ -7,8 +7,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from course.backup import BackupError, backup as run_backup, restore as run_restore
-
+from course.backup import BackupError
+from course.backup import backup as run_backup
+from course.backup import restore as run_restore
 
 backup = AppGroup("backup", help="Back-up en herstel van de SQLite-database.")
 

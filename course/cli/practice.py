@@ -7,7 +7,6 @@ from flask.cli import AppGroup
 
 from course.extensions import db
 
-
 practice_group = AppGroup("practice", help="Praktijkopdrachten.")
 
 

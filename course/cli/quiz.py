@@ -10,7 +10,6 @@ from flask.cli import AppGroup
 from course import itemstats
 from course.extensions import db
 
-
 quiz = AppGroup("quiz", help="Quizzen: vraagstatistiek.")
 
 

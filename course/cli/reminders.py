@@ -7,7 +7,6 @@ from flask.cli import AppGroup
 
 from course.extensions import db
 
-
 reminders = AppGroup("reminders", help="Herinneringsmails (voor cron of een systemd-timer).")
 
 

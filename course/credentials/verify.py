@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from course.credentials import baking, status
 from course.credentials.credential import email_matches
-from course.credentials.fetch import FetchError, Fetcher
+from course.credentials.fetch import Fetcher, FetchError
 from course.models import ExternalAchievement, User
 from course.text import normalise, printable, utcnow
 

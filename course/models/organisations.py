@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from course.extensions import db
 from course.text import utcnow
 
-
 # The kinds of organisation that buy the course, with how they are named on screen.
 ORGANISATION_KINDS = {"kinderopvang": "Kinderopvangorganisatie", "gastouderbureau": "Gastouderbureau"}
 

@@ -19,10 +19,18 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course
 from course.certificates import verify_url
-from course.models import (Certificate, ExternalAchievement, LessonProgress, ModuleCompletion, Organisation,
-                           QuizAttempt, Team,
-                           TeamMembership, User)
-from course.models import Location
+from course.models import (
+    Certificate,
+    ExternalAchievement,
+    LessonProgress,
+    Location,
+    ModuleCompletion,
+    Organisation,
+    QuizAttempt,
+    Team,
+    TeamMembership,
+    User,
+)
 from course.practice import scope as practice_scope
 from course.text import dutch_date, local_date, utc_start_of
 

@@ -18,8 +18,7 @@ from sqlalchemy import DateTime, Integer, and_, case, cast, func, literal_column
 from sqlalchemy.orm import Session
 
 from course.catalog import Course
-from course.models import Certificate, LessonProgress, ModuleCompletion, Organisation, Team, TeamMembership
-from course.models import Location
+from course.models import Certificate, LessonProgress, Location, ModuleCompletion, Organisation, Team, TeamMembership
 from course.practice import scope as practice_scope
 from course.records import Period, Summary, member_ids
 from course.text import utc_start_of

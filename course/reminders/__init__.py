@@ -24,8 +24,7 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from course.catalog import Course
-from course.models import LessonProgress, QuizAttempt, Team, TeamManager, TeamMembership, User
-from course.models import MailPreference, SentMail
+from course.models import LessonProgress, MailPreference, QuizAttempt, SentMail, Team, TeamManager, TeamMembership, User
 from course.progress import CourseProgress, Status, no_progress, progress_for
 from course.text import local_date, local_today
 

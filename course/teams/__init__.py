@@ -4,23 +4,58 @@ One job per module: setup (organisations, teams, managers), access (who may see 
 (invitations, leaving, target date), report (the team table and a member's detail) and exports.
 The names are gathered here, so callers write `teams.team_report(...)`.
 """
-from course.teams.setup import (
-    create_organisation, new_invite_token, create_team, appoint_manager, revoke_manager,
-    managers_of, find_organisation, organisations_with_team_counts, INVITE_DAYS, COACH_ROLES, appoint_coach,
-    revoke_coach, coaches_of, new_join_code, default_coach_role, BEMIDDELING, self_appointments,
-)
 from course.teams.access import (
-    is_manager, can_manage, managed_teams, teams_of_member, member_of, is_coach, coached_teams, coach_of_member,
+    can_manage,
+    coach_of_member,
+    coached_teams,
     has_coach,
+    is_coach,
+    is_manager,
+    managed_teams,
+    member_of,
+    teams_of_member,
 )
+from course.teams.exports import FORMULA_START, export_csv, export_xlsx, safe_cell, team_certificates
 from course.teams.membership import (
-    renew_invitation, team_for_invitation, join, remove_member, set_target_date, team_for_code, normalise_code,
+    join,
+    normalise_code,
+    remove_member,
+    renew_invitation,
+    set_target_date,
+    team_for_code,
+    team_for_invitation,
 )
 from course.teams.report import (
-    Row, TeamReport, team_report, TeamSummary, team_summaries, filtered, MemberDetail,
-    member_detail, STATUS_FILTERS, SORTS,
+    SORTS,
+    STATUS_FILTERS,
+    MemberDetail,
+    Row,
+    TeamReport,
+    TeamSummary,
+    filtered,
+    member_detail,
+    team_report,
+    team_summaries,
 )
-from course.teams.exports import safe_cell, export_csv, export_xlsx, team_certificates, FORMULA_START
+from course.teams.setup import (
+    BEMIDDELING,
+    COACH_ROLES,
+    INVITE_DAYS,
+    appoint_coach,
+    appoint_manager,
+    coaches_of,
+    create_organisation,
+    create_team,
+    default_coach_role,
+    find_organisation,
+    managers_of,
+    new_invite_token,
+    new_join_code,
+    organisations_with_team_counts,
+    revoke_coach,
+    revoke_manager,
+    self_appointments,
+)
 
 __all__ = [
     "create_organisation", "new_invite_token", "create_team", "appoint_manager", "revoke_manager",

@@ -1,7 +1,6 @@
 """Who may see what: managers of a team, an administrator's view of every team, a team's members."""
 from __future__ import annotations
 
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 

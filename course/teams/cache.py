@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 
 from course.catalog import Course
 from course.models import Team, TeamMembership, User
-from course.text import local_today
 from course.progress import Status
 from course.teams.report import SORTS, Row, TeamReport, TeamSummary, member_rows, team_members, team_summaries
+from course.text import local_today
 
 
 @dataclass

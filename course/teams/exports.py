@@ -7,12 +7,10 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from course.progress import CourseProgress, ModuleProgress, Status
-from course.text import dutch_date, printable
 from course.models import Certificate, Team, TeamMembership
-
-
+from course.progress import CourseProgress, ModuleProgress, Status
 from course.teams.report import TeamReport
+from course.text import dutch_date, printable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

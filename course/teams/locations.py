@@ -8,8 +8,7 @@ from sqlalchemy.orm import Session
 
 from course.audit import record as record_audit
 from course.errors import AlreadyExists, DomainError
-from course.models import Organisation, Team, User
-from course.models import Location
+from course.models import Location, Organisation, Team, User
 from course.text import clean_name
 
 LRK_DIGITS = 12  # every number in the Landelijk Register Kinderopvang has twelve digits

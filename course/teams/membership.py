@@ -7,13 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from course.errors import InvitationProblem, NotFound
 from course.audit import record as record_audit
+from course.errors import InvitationProblem, NotFound
 from course.models import Team, TeamMembership, User
+from course.teams.setup import CODE_ALPHABET, CODE_LENGTH, INVITE_DAYS, new_invite_token, new_join_code
 from course.text import utcnow
 
-
-from course.teams.setup import CODE_ALPHABET, CODE_LENGTH, INVITE_DAYS, new_invite_token, new_join_code
 
 def renew_invitation(session: Session, actor: User, team: Team) -> None:
     """Replace the invitation link; the old one stops working at once."""

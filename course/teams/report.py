@@ -9,10 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course.catalog import Course, Module
-from course.progress import CourseProgress, ModuleProgress, Status, no_progress, progress_and_activity, progress_for
 from course.models import Certificate, QuizAttempt, Team, TeamMembership, User
+from course.progress import CourseProgress, ModuleProgress, Status, no_progress, progress_and_activity, progress_for
 from course.text import local_today
-
 
 # What a team table reads, by table and column. The tables each worker keeps (course/teams/cache.py) are right
 # only while a change to each COUNTED column counts users.progress_version (memberships: teams.members_version)

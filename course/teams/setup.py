@@ -8,12 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from course.errors import AlreadyExists, NotFound
 from course.audit import record as record_audit
-from course.text import clean_name
+from course.errors import AlreadyExists, NotFound
 from course.models import AuditEvent, Organisation, Team, TeamCoach, TeamManager, User
-from course.text import utcnow
 from course.teams.access import is_manager
+from course.text import clean_name, utcnow
 
 INVITE_DAYS = 14  # how long an invitation link works
 

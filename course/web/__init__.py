@@ -11,11 +11,10 @@ from functools import lru_cache
 
 from flask import Flask, render_template, request
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter
-
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import undefer
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from course import workplace
 from course.errors import NotFound
@@ -61,8 +60,21 @@ class DatabaseId(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Attach the whole web layer to the app."""
     from course.web import assets, inputs, outage, security
-    from course.web.views import (account, admin, auth, badges, certificates, coach, learn, main, manage, practice,
-                                  quiz, records, reminders)
+    from course.web.views import (
+        account,
+        admin,
+        auth,
+        badges,
+        certificates,
+        coach,
+        learn,
+        main,
+        manage,
+        practice,
+        quiz,
+        records,
+        reminders,
+    )
     outage.register(app)  # the Dutch 503 page when the database does not answer (see outage.py)
     _trust_proxies(app)
     install_converters(app)

@@ -4,8 +4,8 @@ from flask import current_app, request, session, stream_with_context
 from flask_login import login_user
 
 from course import certificates, credentials
-from course.credentials.credential import Issuer
 from course.catalog import Course
+from course.credentials.credential import Issuer
 from course.extensions import db
 
 

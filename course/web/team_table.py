@@ -20,7 +20,6 @@ from course.teams.cache import Memo
 from course.teams.report import SORTS, STATUS_FILTERS
 from course.text import dutch_date, local_date
 
-
 # The HTML of a cell and a row, as Markup templates: every value put in with format() is escaped.
 _NOT_STARTED = Markup('<span aria-hidden="true">–</span><span class="visually-hidden">{label}</span>')
 _STATE = Markup('<span class="badge badge-{state}">{label}</span><br><span class="meta">{detail}</span>')

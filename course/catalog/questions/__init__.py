@@ -14,8 +14,7 @@ Scoring (quizzes/README.md, "Punten"): partial credit never rewards guessing. A 
 costs as much as a right tick earns, a wrong category costs what guessing would earn, an
 order scores by the pairs it puts right minus the pairs it puts wrong; never below 0.
 """
-from course.catalog.questions.base import (ID_RE, SCORINGS, AnswerError, Choice, Grade, Problems, Question,
-                                           ReviewRow)
+from course.catalog.questions.base import ID_RE, SCORINGS, AnswerError, Choice, Grade, Problems, Question, ReviewRow
 from course.catalog.questions.choice import MultipleChoice, SingleChoice
 from course.catalog.questions.classify import Classify
 from course.catalog.questions.order import Order

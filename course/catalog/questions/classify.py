@@ -4,7 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping, Sequence
 
-from course.catalog.questions.base import AnswerError, Choice, Grade, Problems, Question, ReviewRow, read_choices, read_scoring
+from course.catalog.questions.base import (
+    AnswerError,
+    Choice,
+    Grade,
+    Problems,
+    Question,
+    ReviewRow,
+    read_choices,
+    read_scoring,
+)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,22 @@
 """Forms of a person's own account: register, log in, settings, password, mail, proof from elsewhere."""
 from __future__ import annotations
 
-from wtforms import (BooleanField, SelectField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from course import workplace
-from course.web.forms.base import (_current_password_field, Form, StrongPasswordMixin, _email_field, _name_field, _new_password_field, _new_password_fields, _required, _text_filter)
+from course.web.forms.base import (
+    Form,
+    StrongPasswordMixin,
+    _current_password_field,
+    _email_field,
+    _name_field,
+    _new_password_field,
+    _new_password_fields,
+    _required,
+    _text_filter,
+)
 
 SETTING_DESCRIPTION = "Je praktijkopdrachten passen zich hieraan aan. Je kunt dit later wijzigen op je accountpagina."
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import request
-from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
-from wtforms import (EmailField, PasswordField, StringField)
+from werkzeug.datastructures import MultiDict
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from course import text

@@ -1,14 +1,14 @@
 """Forms of managers and administrators: organisations, teams, locations, target dates, managers, coaches."""
 from __future__ import annotations
 
-from wtforms import (DateField, SelectField,
-                     StringField, SubmitField)
+from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from course.models import ORGANISATION_KINDS
 from course.teams.locations import InvalidLrk, clean_lrk
-from course.web.forms.base import (Form, ValidDay, ValidName, _email_field, _required, _text_filter)
+from course.web.forms.base import Form, ValidDay, ValidName, _email_field, _required, _text_filter
+
 
 class TargetDateForm(Form):
     # The date picker sends 2026-12-31; someone typing may write 31-12-2026.

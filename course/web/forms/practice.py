@@ -1,13 +1,12 @@
 """Forms of practice on the floor: reflections, hand-ins, the coach's review and observation."""
 from __future__ import annotations
 
-from wtforms import (DateField, RadioField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from course.web.forms.base import (Form, ValidText, _required, _text_filter)
+from course.web.forms.base import Form, ValidText, _required, _text_filter
 
 PRIVACY_HINT = ("Geen namen of andere herkenbare gegevens van kinderen of ouders: schrijf initialen of een "
                 "verzonnen naam (‘kind A’) en een leeftijd, geen groepsnaam, diagnose of geboortedatum.")

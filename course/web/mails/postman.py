@@ -11,7 +11,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from flask import Flask, has_app_context, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 

@@ -3,19 +3,17 @@ import json
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
-
-from course import accounts, addresses, teams, workplace
 from sqlalchemy.exc import IntegrityError
 
+from course import accounts, addresses, teams, workplace
 from course.errors import EmailTaken, InvitationProblem
 from course.extensions import db, limiter
 from course.mail import queue
 from course.text import utcnow
-from course.web.forms import ActionForm, DeleteAccountForm, EmailForm, JoinCodeForm, NameForm, PasswordForm, SettingForm
-from course.web.policy import safe_next
-from course.web.helpers import attachment, get_course
-from course.web.helpers import start_session
 from course.web import inputs
+from course.web.forms import ActionForm, DeleteAccountForm, EmailForm, JoinCodeForm, NameForm, PasswordForm, SettingForm
+from course.web.helpers import attachment, get_course, start_session
+from course.web.policy import safe_next
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

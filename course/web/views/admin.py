@@ -3,16 +3,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from course import accounts, addresses, audit, itemstats, teams
-from course.web.helpers import get_course
 from course.errors import AlreadyExists, DomainError
 from course.extensions import db
-from course.web.forms import (ActionForm, LocationForm, ManagerForm, OrganisationForm, OrganisationLrkForm, TeamForm,
-                              TeamLocationForm)
 from course.models import Location, Organisation, Team, User
 from course.teams import locations
-from course.web.policy import admin_required
-from course.web.helpers import attachment
 from course.web import inputs
+from course.web.forms import (
+    ActionForm,
+    LocationForm,
+    ManagerForm,
+    OrganisationForm,
+    OrganisationLrkForm,
+    TeamForm,
+    TeamLocationForm,
+)
+from course.web.helpers import attachment, get_course
+from course.web.policy import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 

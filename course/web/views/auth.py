@@ -5,12 +5,12 @@ from flask_login import current_user, logout_user
 from course import accounts
 from course.errors import EmailTaken, InvalidToken
 from course.extensions import db, limiter
-from course.web.forms import ActionForm, ForgotForm, LoginForm, RegisterForm, ResetForm
 from course.mail import queue
 from course.text import utcnow
+from course.web import inputs
+from course.web.forms import ActionForm, ForgotForm, LoginForm, RegisterForm, ResetForm
 from course.web.helpers import start_session
 from course.web.policy import safe_next
-from course.web import inputs
 
 bp = Blueprint("auth", __name__)
 

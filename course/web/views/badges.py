@@ -2,7 +2,7 @@
 and the page where a learner or manager hands in proof from elsewhere."""
 import json
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 

@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 from course import certificates
 from course.extensions import db, limiter
 from course.text import utcnow
+from course.web import inputs
 from course.web.forms import ActionForm
 from course.web.helpers import pdf_response, read_only
-from course.web import inputs
 
 bp = Blueprint("certificates", __name__)
 

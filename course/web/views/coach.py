@@ -8,10 +8,10 @@ from course.errors import NotFound, PracticeProblem
 from course.extensions import db
 from course.models import User
 from course.text import utcnow
+from course.web import inputs
 from course.web.forms import ActionForm, CoachForm
 from course.web.forms.practice import ObservationForm, marks_of, review_form
 from course.web.helpers import get_course, sign_badges
-from course.web import inputs
 from course.web.policy import managed_team_or_404
 
 bp = Blueprint("coach", __name__)

@@ -3,17 +3,14 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from course import exercises
+from course import exercises, teams
 from course.errors import ExerciseProblem
-
-from course import teams
-from course.web.helpers import get_course
 from course.extensions import db
-from course.web.forms import ActionForm
 from course.progress import completed_lessons, course_progress, mark_lesson_done
-from course.web.shared_pages import render_shared
 from course.web import inputs, viewer_flags
-from course.web.helpers import read_only
+from course.web.forms import ActionForm
+from course.web.helpers import get_course, read_only
+from course.web.shared_pages import render_shared
 
 bp = Blueprint("learn", __name__, url_prefix="/cursus")
 

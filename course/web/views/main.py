@@ -2,12 +2,11 @@
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
-from course.web.helpers import get_course
-from course.extensions import db
 from course import guide as guide_search
+from course.extensions import db
 from course.progress import course_progress
 from course.web import inputs, outage
-from course.web.helpers import read_only
+from course.web.helpers import get_course, read_only
 
 bp = Blueprint("main", __name__)
 

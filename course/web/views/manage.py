@@ -4,18 +4,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from course import addresses, audit, certificates, teams
-from course.text import local_today, utcnow
-from course.progress import Status
-from course.text import slugify
-from course.web.helpers import get_course, page_link, read_only
 from course.errors import InvitationProblem
 from course.extensions import db, limiter
+from course.progress import Status
+from course.text import local_today, slugify, utcnow
+from course.web import inputs
 from course.web.forms import ActionForm, TargetDateForm
+from course.web.helpers import attachment, get_course, page_link, pdf_response, read_only, zip_download
 from course.web.policy import managed_team_or_404
 from course.web.team_table import shown_table
-from course.web.helpers import attachment, zip_download
-from course.web.helpers import pdf_response
-from course.web import inputs
 
 bp = Blueprint("manage", __name__, url_prefix="/teams")
 

@@ -9,11 +9,11 @@ from wtforms.validators import ValidationError
 from course import practice, reflections, sensitive, teams, workplace
 from course.errors import PracticeProblem, ReflectionRefused
 from course.extensions import db
+from course.web import inputs
 from course.web.forms import JoinCodeForm
 from course.web.forms.practice import ReflectionForm, hand_in_form
 from course.web.helpers import get_course, read_only
 from course.web.mails.practice import notify_coaches
-from course.web import inputs
 
 bp = Blueprint("practice", __name__)
 PRIVACY_CONFIRM = "toch"  # the value of the "Toch opslaan/inleveren" button after the privacy check

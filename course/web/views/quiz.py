@@ -3,12 +3,12 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 
 from course import attempts, certificates
-from course.web.helpers import get_course, sign_badges
 from course.errors import QuizLocked, RetakeNotYet, TamperedAnswers
 from course.extensions import db
-from course.web.forms import ActionForm
 from course.progress import course_progress
 from course.web import inputs
+from course.web.forms import ActionForm
+from course.web.helpers import get_course, sign_badges
 
 bp = Blueprint("quiz", __name__, url_prefix="/cursus/<module_slug>/quiz")
 

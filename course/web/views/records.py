@@ -6,14 +6,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from course import audit, records, teams
-from course.records import export as records_export, overview as records_view, pdf as records_pdf
 from course.extensions import db
-from course.models import Organisation, Team, User
-from course.text import local_today
-from course.models import Location
-from course.text import slugify
-from course.web.helpers import attachment, zip_download, get_course
+from course.models import Location, Organisation, Team, User
+from course.records import export as records_export
+from course.records import overview as records_view
+from course.records import pdf as records_pdf
+from course.text import local_today, slugify
 from course.web import inputs
+from course.web.helpers import attachment, get_course, zip_download
 
 bp = Blueprint("records", __name__, url_prefix="/opleidingsoverzicht")
 

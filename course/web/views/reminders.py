@@ -4,9 +4,9 @@ from flask_login import current_user, login_required
 
 from course.errors import InvalidOptOut
 from course.extensions import csrf, db
-from course.text import utcnow
 from course.reminders import KIND_LABELS, PREFERENCE
 from course.reminders.preferences import preferences, read_opt_out_token, set_preferences
+from course.text import utcnow
 from course.web.forms import MailSettingsForm
 
 bp = Blueprint("reminders", __name__)
