@@ -32,7 +32,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("leidinggevende van team De Regenboog", "Marieke de Vries", "leiding@voorbeeld.nl"),
     DemoAccount("coach van team De Regenboog (een inlevering wacht)", "Fatima El Amrani", "coach@voorbeeld.nl"),
     DemoAccount("beheerder", "Bram Beheer", "beheer@voorbeeld.nl"),
-    DemoAccount("pedagogisch medewerker op bso De Boomhut (coach: Fatima)", "Daan Jansen", "bso@voorbeeld.nl"),
+    DemoAccount("pedagogisch medewerker op bso De Boomhut (coach: Fatima)", "Sem Jansen", "bso@voorbeeld.nl"),
     DemoAccount("gastouder bij Gastouderbureau Het Nest (een inlevering wacht)", "Samira Yilmaz",
                 "gastouder@voorbeeld.nl"),
     DemoAccount("bemiddelingsmedewerker van Gastouderbureau Het Nest (coach van de gastouders)", "Ingrid Bos",
@@ -147,7 +147,7 @@ def _demo_team(session: Session) -> None:
 
 
 def _demo_bso(session: Session) -> None:
-    """A bso team of the same organisation: Daan works there, Fatima coaches it too."""
+    """A bso team of the same organisation: Sem works there, Fatima coaches it too."""
     organisation = teams.find_organisation(session, DEMO_ORGANISATION)
     daan = accounts.find_user_by_email(session, "bso@voorbeeld.nl")
     if organisation is None or daan is None or any(t.name == DEMO_BSO_TEAM for t in organisation.teams):
