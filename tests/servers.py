@@ -139,14 +139,15 @@ class Visitor:
             """Send the production (Secure) cookies over plain http to 127.0.0.1, as a TLS proxy would."""
             def return_ok_secure(self, cookie, request):
                 return True
-        self.jar = jar if jar is not None else http.cookiejar.CookieJar(policy=LoopbackPolicy())
+        self.policy = LoopbackPolicy()
+        self.jar = jar if jar is not None else http.cookiejar.CookieJar(policy=self.policy)
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirect)
 
     def copy(self) -> "Visitor":
         """Another browser holding a copy of this one's cookies (a copied or stolen cookie)."""
         import copy
         import http.cookiejar
-        jar = http.cookiejar.CookieJar(policy=self.jar._policy)
+        jar = http.cookiejar.CookieJar(policy=self.policy)
         for cookie in self.jar:
             jar.set_cookie(copy.copy(cookie))
         return Visitor(jar)
