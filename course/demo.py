@@ -1,6 +1,7 @@
 """Demo accounts for a newcomer's first run; the tests build users the same way."""
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -100,21 +101,26 @@ def _practice_attempts(session: Session, course: Course) -> None:
 
 
 def _simulated_attempt(session: Session, course: Course, user, module, rng: random.Random, ability: float,
-                       when: datetime):
+                       when: datetime, fail: bool = False):
     """One attempt through the real functions: reread what the last failure asked, answer with `ability`."""
     for lesson in attempts.retake_rule(session, user, module).reread:
         exercises.mark_reread(session, user, lesson, when)
     attempt = attempts.start_attempt(session, user, module, rng, now=when)
     answers = {}
-    for drawn in attempts.drawn_questions(attempt, module.quiz):
+    drawn_items = attempts.drawn_questions(attempt, module.quiz)
+    right = round(ability * len(drawn_items))  # this share right
+    if fail:  # just under the pass mark, and no partial credit on the rest
+        right = min(right, math.ceil(module.quiz.pass_mark * len(drawn_items) / 100) - 1)
+    knows = set(rng.sample(range(len(drawn_items)), max(right, 0)))
+    for n, drawn in enumerate(drawn_items):
         question = drawn.question
-        if rng.random() < ability:
+        if n in knows:
             answers[question.id] = question.key()
         elif question.type_name == "single":
             answers[question.id] = rng.choice([o.id for o in question.options if not o.correct])
         elif question.type_name == "multiple":
-            answers[question.id] = sorted(question.key()[:-1] + [o.id for o in question.options
-                                                                 if not o.correct][:1])
+            wrong = [o.id for o in question.options if not o.correct][:1]
+            answers[question.id] = wrong if fail else sorted(question.key()[:-1] + wrong)
     return attempts.submit_attempt(session, course, user, module, attempt, answers, "Demo", when)
 
 
@@ -129,8 +135,9 @@ def _demo_retakes(session: Session, course: Course) -> None:
         for lesson in module.lessons:
             mark_lesson_done(session, user, lesson)
         when = utcnow() - timedelta(days=failures)
-        for n in range(failures):
-            _simulated_attempt(session, course, user, module, rng, 0.0, when if n + 1 < failures else utcnow())
+        for n, ability in zip(range(failures), (0.62, 0.67, 0.71)):  # close, but under the 80% needed
+            _simulated_attempt(session, course, user, module, rng, ability, when if n + 1 < failures else utcnow(),
+                               fail=True)
             when += timedelta(days=1)
 
 
