@@ -17,12 +17,12 @@ from course.models import Certificate, Organisation
 from conftest import complete_module, only_certificate
 
 # The clock is pinned mid-year: a record "of this year" must not change under a run over New Year's Eve.
-YEAR = 2026
+YEAR, TODAY = 2026, date(2026, 6, 17)
 
 
 @pytest.fixture(autouse=True)
 def _pinned_clock():
-    with time_machine.travel(datetime(2026, 6, 17, 10, 0, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(TODAY.year, TODAY.month, TODAY.day, 10, 0, tzinfo=timezone.utc), tick=True):
         yield
 
 
@@ -53,7 +53,7 @@ def test_record_rows_hours_and_codes(app, org_world):
         [row] = record.rows
         module = app.extensions["course"].modules[0]
         assert (row.name, row.location, row.lrk_number) == ("Anouk Jansen", "Locatie Noord", "123456789012")
-        assert row.completed == date.today() and row.screen_hours == module.screen_hours and row.practice_hours == 0
+        assert row.completed == TODAY and row.screen_hours == module.screen_hours and row.practice_hours == 0
         assert row.certificate_code and row.certificate_url.endswith("/verify/" + row.certificate_code)
         assert row.quiz_score == 100
         last_year = records.training_record(db.session, app.extensions["course"], organisation,
@@ -70,7 +70,7 @@ def test_xlsx_has_numbers_dates_totals_and_the_period_in_its_name(client, org_wo
     header = rows[1]
     data = dict(zip(header, rows[2]))
     assert data["Naam"] == "Anouk Jansen" and data["LRK-nummer"] == "123456789012"
-    assert isinstance(data["Afgerond"], datetime) and data["Afgerond"].date() == date.today()
+    assert isinstance(data["Afgerond"], datetime) and data["Afgerond"].date() == TODAY
     assert isinstance(data["Uren scherm"], float) and data["Uren praktijk"] == 0
     assert data["Certificaatcode"] == only_certificate(app).code
     totals = dict(zip(header, rows[-1]))

@@ -24,10 +24,13 @@ MODULE_2 = "ongeveer 0,5 uur studie"
 COURSE = "ongeveer 2,25 uur studie, waarvan 1 uur in de praktijk"
 
 
+TODAY = date(2026, 6, 17)
+
+
 @pytest.fixture(autouse=True)
 def _pinned_clock():
     # Mid-year: a training record "of this year" must not change under a run over New Year's Eve.
-    with time_machine.travel(datetime(2026, 6, 17, 10, 0, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(TODAY.year, TODAY.month, TODAY.day, 10, 0, tzinfo=timezone.utc), tick=True):
         yield
 
 
@@ -148,7 +151,7 @@ def test_the_training_record_adds_up_to_the_course_and_names_the_praktijkverklar
     with app.app_context():
         organisation = db.session.scalar(select(Organisation))
         members = records.members_in(db.session, organisation, None)
-        record = records.training_record(db.session, course, organisation, records.Period.year(date.today().year),
+        record = records.training_record(db.session, course, organisation, records.Period.year(TODAY.year),
                                          "http://localhost", members)
         first, second = record.rows
         assert (first.screen_hours, first.practice_hours, first.practice_code) == (0.75, 1, signed_off["code"])
@@ -156,19 +159,19 @@ def test_the_training_record_adds_up_to_the_course_and_names_the_praktijkverklar
         assert (second.screen_hours, second.practice_hours, second.practice_code) == (0.5, 0, "")
         assert record.hours == course.total_hours == 2.25
         last_year = records.training_record(db.session, course, organisation,
-                                            records.Period.year(date.today().year - 1), "http://localhost", members)
+                                            records.Period.year(TODAY.year - 1), "http://localhost", members)
         assert last_year.rows == []
 
 
 def test_practice_signed_off_in_a_later_period_counts_there(app, signed_off, course):
     with app.app_context():
         verklaring = db.session.scalar(select(Certificate).where(Certificate.signer.is_not(None)))
-        next_year = date.today().year + 1
+        next_year = TODAY.year + 1
         verklaring.issued_at = verklaring.issued_at.replace(year=next_year)
         db.session.commit()
         organisation = db.session.scalar(select(Organisation))
         members = records.members_in(db.session, organisation, None)
-        this = records.training_record(db.session, course, organisation, records.Period.year(date.today().year),
+        this = records.training_record(db.session, course, organisation, records.Period.year(TODAY.year),
                                        "http://localhost", members)
         later = records.training_record(db.session, course, organisation, records.Period.year(next_year),
                                         "http://localhost", members)
@@ -184,7 +187,7 @@ def test_xlsx_exports_read_back_with_the_practice_columns(client, auth, signed_o
     assert dict(zip(header, row))["Praktijk module 1"] == "afgetekend"
     assert "Praktijk module 2" not in header  # module 2 of the fixture course has no assignment
     assert "Kind A viel." not in [v for v in row if v]  # the state, never the hand-in
-    sheet = load_workbook(io.BytesIO(client.get(f"/opleidingsoverzicht/export.xlsx?jaar={date.today().year}").data))
+    sheet = load_workbook(io.BytesIO(client.get(f"/opleidingsoverzicht/export.xlsx?jaar={TODAY.year}").data))
     rows = list(sheet.active.iter_rows(values_only=True))
     header, body, totals = rows[1], [dict(zip(rows[1], r)) for r in rows[2:-1]], dict(zip(rows[1], rows[-1]))
     assert [(r["Uren scherm"], r["Uren praktijk"], r["Uren totaal"]) for r in body] == [(0.75, 1, 1.75), (0.5, 0, 0.5)]
