@@ -137,26 +137,36 @@ def _too_big(reason: str) -> bool:
     return "te groot" in reason
 
 
-@bp.route("/certificaten/extern", methods=["GET", "POST"])
-@login_required
-@verify_limit  # each check may fetch from elsewhere: the verification budget applies
-def external_mine():
-    """The learner hands in proof from elsewhere for their own record."""
+def _proof_page(learner: User, *, for_manager: bool, added, back: str):
+    """The page for proof from elsewhere, for the learner themself or for a manager: check, take in, show.
+
+    `added(row)` says (and, for a manager, records) what was taken in; `back` is where a success returns to.
+    """
     form = ExternalProofForm()
     refused, invalid = None, False
     if request.method == "POST":
         if not form.validate_on_submit():
             invalid = True
         else:
-            row, refused = _check_and_take_in(form, current_user)
+            row, refused = _check_and_take_in(form, learner)
             if row is not None:
-                flash(f"Gecontroleerd en toegevoegd als extern behaald: ‘{row.title}’ van {row.issuer_name}, "
-                      f"behaald op {dutch_date(row.achieved_at)}.", "success")
-                return redirect(url_for(".external_mine"))
-    found = verify.external_of(db.session, current_user.id)
+                added(row)
+                return redirect(back)
+    found = verify.external_of(db.session, learner.id)
     status = 400 if invalid else 200 if refused is None else 413 if _too_big(refused) else 422
-    return render_template("certificates/external.html", form=form, refused=refused, learner=current_user,
-                           external=found, for_manager=False), status
+    return render_template("certificates/external.html", form=form, refused=refused, learner=learner,
+                           external=found, for_manager=for_manager), status
+
+
+@bp.route("/certificaten/extern", methods=["GET", "POST"])
+@login_required
+@verify_limit  # each check may fetch from elsewhere: the verification budget applies
+def external_mine():
+    """The learner hands in proof from elsewhere for their own record."""
+    def added(row):
+        flash(f"Gecontroleerd en toegevoegd als extern behaald: ‘{row.title}’ van {row.issuer_name}, "
+              f"behaald op {dutch_date(row.achieved_at)}.", "success")
+    return _proof_page(current_user, for_manager=False, added=added, back=url_for(".external_mine"))
 
 
 def _managed_member(user_id: int) -> User:
@@ -175,22 +185,12 @@ def _managed_member(user_id: int) -> User:
 def external_member(user_id: int):
     """A manager hands in proof that a new employee brings."""
     member = _managed_member(user_id)
-    form = ExternalProofForm()
-    refused, invalid = None, False
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            invalid = True
-        else:
-            row, refused = _check_and_take_in(form, member)
-            if row is not None:
-                audit.record(db.session, current_user, "extern bewijs toegevoegd", subject=member,
-                             detail=f"{row.title} ({row.issuer_name})")
-                db.session.commit()
-                flash(f"Gecontroleerd en toegevoegd aan het overzicht van {member.name}: ‘{row.title}’ van "
-                      f"{row.issuer_name}.", "success")
-                return redirect(url_for(".external_member", user_id=member.id))
-    found = verify.external_of(db.session, member.id)
-    status = 400 if invalid else 200 if refused is None else 413 if _too_big(refused) else 422
-    return render_template("certificates/external.html", form=form, refused=refused, learner=member,
-                           external=found, for_manager=True), status
+
+    def added(row):
+        audit.record(db.session, current_user, "extern bewijs toegevoegd", subject=member,
+                     detail=f"{row.title} ({row.issuer_name})")
+        db.session.commit()
+        flash(f"Gecontroleerd en toegevoegd aan het overzicht van {member.name}: ‘{row.title}’ van "
+              f"{row.issuer_name}.", "success")
+    return _proof_page(member, for_manager=True, added=added, back=url_for(".external_member", user_id=member.id))
 
