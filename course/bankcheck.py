@@ -144,12 +144,15 @@ def report(module: Module, attempts: int = 20_000) -> str:
     quiz = module.quiz
     c = cues(quiz)
     s = simulate_strategy(quiz, attempts)
+    def nl(value: float, digits: int = 1) -> str:  # Dutch decimals: 3,8
+        return f"{value:.{digits}f}".replace(".", ",")
+
     return (f"module {module.number}: {quiz.draw} vragen per poging, geslaagd bij {quiz.pass_mark}% · "
             f"juiste antwoord is de langste keuze in {c.key_longest} van {c.singles} enkelkeuzevragen "
             f"({100 * c.key_longest_share:.0f}%, grens {100 * c.key_longest_limit:.0f}%) · "
-            f"lengte sleutels/afleiders {c.length_ratio:.2f} · overleg/noteer-woorden in "
-            f"{100 * c.consult_in_keys:.0f}% van de sleutels en {100 * c.consult_in_distractors:.0f}% van de afleiders · "
-            f"gokken zonder lezen: geslaagd in {100 * s.pass_rate:.1f}% van de pogingen, "
-            f"{100 * s.within_ten:.1f}% binnen tien pogingen · "
-            f"beheersing 60%: {100 * simulate_mastery(quiz, 0.6, attempts // 4):.1f}% geslaagd, "
-            f"90%: {100 * simulate_mastery(quiz, 0.9, attempts // 4):.1f}%")
+            f"juiste antwoorden even lang als foute: verhouding {nl(c.length_ratio, 2)} · overleg/noteer-woorden in "
+            f"{100 * c.consult_in_keys:.0f}% van de juiste en {100 * c.consult_in_distractors:.0f}% van de foute "
+            f"antwoorden · gokken zonder lezen: geslaagd in {nl(100 * s.pass_rate)}% van de pogingen, "
+            f"{nl(100 * s.within_ten)}% binnen tien pogingen · "
+            f"beheersing 60%: {nl(100 * simulate_mastery(quiz, 0.6, attempts // 4))}% geslaagd, "
+            f"90%: {nl(100 * simulate_mastery(quiz, 0.9, attempts // 4))}%")
