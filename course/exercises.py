@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import Any, Mapping, Sequence
@@ -58,7 +58,13 @@ def item(number: int, question: Question, answer: Any = None) -> ExerciseItem:
     if answer is None:
         return ExerciseItem(number, question)
     return ExerciseItem(number, question, answer, question.grade(answer).points,
-                        question.review_rows(answer, shown_order(question), True))
+                        _every_option_explained(question, question.review_rows(answer, shown_order(question), True)))
+
+
+def _every_option_explained(question: Question, rows: tuple[ReviewRow, ...]) -> tuple[ReviewRow, ...]:
+    """Practice teaches by feedback: after an answer every option says why it fits or not, not only the chosen one."""
+    why = {option.text: option.feedback for option in getattr(question, "options", ())}
+    return tuple(replace(row, feedback=row.feedback or why.get(row.text, "")) for row in rows)
 
 
 def lesson_items(lesson: Lesson, answers: Mapping[str, Any]) -> list[ExerciseItem]:

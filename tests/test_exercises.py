@@ -84,6 +84,7 @@ def test_without_javascript_a_form_post_shows_the_key_and_all_feedback(client, a
     assert "Niet goed." in html and "juist antwoord" in html
     assert "Dan blijft ze alleen met haar schrik" in html  # why the chosen option does not fit
     assert "Goed. Een kind dat troost zoekt" in html  # and the key's feedback, at once
+    assert "Afleiden slaat de troost over" in html  # and why the option not chosen does not fit either
     assert results(app) == 1
     post(client, ANSWER, {"q-oef-troost": "a"})
     assert results(app) == 1  # the last answer is kept, one row per question
