@@ -465,6 +465,19 @@ def test_a_manager_adds_proof_for_a_team_member_and_it_is_logged(app, client, ot
     assert "1 mei 2025" in text and "2,5" in text
     other_year = PdfReader(io.BytesIO(client.get(f"/opleidingsoverzicht/medewerkers/{member}.pdf?jaar=2024").data))
     assert "Extern behaald" not in other_year.pages[0].extract_text()
+    # And in the record's exports for an inspector, apart from the totals of what was earned here.
+    from openpyxl import load_workbook
+    csv_text = client.get("/opleidingsoverzicht/export.csv?jaar=2025").data.decode("utf-8-sig")
+    head, _, elsewhere = csv_text.partition("Extern behaald")
+    assert "Totaal" in head and "Anouk de Vries;anouk@voorbeeld.nl" in elsewhere
+    assert "Module 1: Gehechtheid in de praktijk;Kinderopvang Elders;01-05-2025;2,50" in elsewhere
+    sheet = load_workbook(io.BytesIO(client.get("/opleidingsoverzicht/export.xlsx?jaar=2025").data)).active
+    values = [row for row in sheet.iter_rows(values_only=True) if any(row)]
+    at = next(i for i, row in enumerate(values) if str(row[0]).startswith("Extern behaald"))
+    assert values[at + 1][:4] == ("Naam", "E-mailadres", "Team", "Titel")
+    assert values[at + 2][0] == "Anouk de Vries" and values[at + 2][4] == "Kinderopvang Elders"
+    assert values[at + 2][6] == 2.5
+    assert "Extern behaald" not in client.get("/opleidingsoverzicht/export.csv?jaar=2024").data.decode("utf-8-sig")
     auth.logout()
     auth.login("anouk@voorbeeld.nl", PASSWORD)
     assert client.get(f"/opleidingsoverzicht/medewerkers/{member}/extern").status_code == 404

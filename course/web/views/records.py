@@ -120,7 +120,7 @@ def export_xlsx():
     selection = _selection()
     _log("opleidingsoverzicht geëxporteerd (xlsx)", selection)
     record = _record(selection)
-    return attachment(records_export.export_xlsx(record),
+    return attachment(records_export.export_xlsx(record, records.external_rows(db.session, record)),
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       records_export.filename(record, "xlsx"))
 
@@ -131,7 +131,8 @@ def export_csv():
     selection = _selection()
     _log("opleidingsoverzicht geëxporteerd (csv)", selection)
     record = _record(selection)
-    return attachment(records_export.export_csv(record), "text/csv; charset=utf-8",
+    return attachment(records_export.export_csv(record, records.external_rows(db.session, record)),
+                      "text/csv; charset=utf-8",
                       records_export.filename(record, "csv"))
 
 
