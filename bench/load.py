@@ -117,7 +117,7 @@ class Cleanup:
 
 
 def start_postgres(tmp: Path, cleanup: Cleanup) -> str:
-    """The project's throwaway cluster (course/devtools.py), with fsync on and room for many connections."""
+    """The project's throwaway cluster (tests/devtools.py), with fsync on and room for many connections."""
     try:
         cluster = PostgresCluster("max_connections=200", fsync=True)
     except FileNotFoundError as error:

@@ -31,7 +31,7 @@ from course.text import local_date, local_today
 log = logging.getLogger("course.reminders")
 
 TARGET, DIGEST, RESUME = "streefdatum", "overzicht", "verder"
-HANDIN = "inlevering"  # not a reminder: the coach's mail when a hand-in arrives (course/web/practice_mail.py)
+HANDIN = "inlevering"  # not a reminder: the coach's mail when a hand-in arrives (course/web/mails/practice.py)
 # Kind of mail -> the MailPreference switch that turns it off.
 PREFERENCE = {TARGET: "reminders", DIGEST: "digest", RESUME: "resume", HANDIN: "handins"}
 KIND_LABELS = {TARGET: "herinneringen aan de streefdatum", RESUME: "een seintje als je een tijd niet verder bent gegaan",

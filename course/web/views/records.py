@@ -101,7 +101,7 @@ def _log(action: str, selection: Selection, subject=None) -> None:
 @bp.get("/")
 @login_required
 def overview():
-    """Totals per team and location, counted by the database (records_view); no full record for thousands."""
+    """Totals per team and location, counted by the database (course/records/overview.py); no full record for thousands."""
     selection = _selection()
     by_team, by_location = records_view.overview(db.session, get_course(), selection.organisation, selection.period,
                                                  selection.team_ids, selection.location_id)
