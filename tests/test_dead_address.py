@@ -1,16 +1,25 @@
 """Mail that stops at a dead address (issue 22): a 5xx marks it, nothing more goes to it until the user confirms."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
+import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from course import practice, teams
 from course.extensions import db
 from course.models import AuditEvent, SentMail, Team, User
-from course.text import utcnow
 
 from conftest import PASSWORD, Inbox, post_form, smtp_on_loopback
 
-TODAY = utcnow().date()
+# A Wednesday, with the clock pinned to its morning: the weekly digest is keyed by ISO week, so the runs this
+# file makes a week apart fall in the weeks they mean whatever day the suite runs.
+TODAY = date(2026, 12, 2)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc), tick=True):
+        yield
 BANNER = "We kunnen je niet mailen op"
 
 
