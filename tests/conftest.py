@@ -6,9 +6,11 @@ import re
 import shutil
 import threading
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -29,6 +31,19 @@ os.environ.setdefault("PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+# A Wednesday morning, far from any day, week, month or year boundary (and from midnight in UTC and in Dutch
+# time): tests whose results depend on the day run at this moment (`pytestmark = pytest.mark.usefixtures(
+# "pinned_clock")`), so the suite passes on every day of the week. Stored-style: UTC without tzinfo.
+PINNED = datetime(2026, 12, 2, 10, 0)
+
+
+@pytest.fixture
+def pinned_clock():
+    """The clock stands at PINNED when the test starts (and runs on from there)."""
+    with time_machine.travel(PINNED.replace(tzinfo=timezone.utc), tick=True):
+        yield PINNED
 
 
 def database_url(tmp_dir: Path) -> str:

@@ -21,8 +21,11 @@ from course.credentials import baking, credential, fetch, keys, status
 from course.extensions import db
 from course.models import AuditEvent, Certificate, ExternalAchievement, OpenBadge, User
 
-from conftest import FIXTURES, PASSWORD, complete_module, only_certificate, post_form
+from conftest import FIXTURES, PASSWORD, PINNED, complete_module, only_certificate, post_form
 from elsewhere import OTHER, OtherInstallation
+
+# Results here depend on dates: run at one fixed moment (conftest.PINNED).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 BADGES = FIXTURES / "openbadges"
 CONTEXTS = {"https://www.w3.org/ns/credentials/v2": BADGES / "credentials-v2.json",
@@ -384,7 +387,7 @@ def test_what_does_not_verify_is_refused_with_the_reason_and_stores_nothing(app,
         mine = OtherInstallation(tmp_path / "own", "http://localhost")
         token = mine.credential()
     elif case == "future":
-        token = other.credential(issued=datetime.utcnow() + timedelta(days=3))
+        token = other.credential(issued=PINNED + timedelta(days=3))
     response = hand_in(client, tekst=token)
     assert response.status_code == 422
     page = response.get_data(as_text=True)

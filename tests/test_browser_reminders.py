@@ -2,7 +2,7 @@
 the mail, the manager's digest arrives, and the manager downloads the year's training record."""
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -38,14 +38,14 @@ def test_target_date_reminders_opt_out_digest_and_record(browser, live_server, a
     check.check()
     page.goto(f"{live_server}/teams/{team_id}/")
     check.check()
-    target = date.today() + timedelta(days=10)
+    target = local_today() + timedelta(days=10)  # the day in Dutch time, as the server counts
     page.get_by_role("textbox", name="Streefdatum").fill(target.isoformat())
     page.get_by_role("button", name="Opslaan").click()
     check.check()
     expect(page.get_by_text("De streefdatum is opgeslagen.")).to_be_visible()
 
     # The run (clock: tomorrow) mails Sanne, who has not finished, and the manager's digest; Daan gets nothing.
-    now = (date.today() + timedelta(days=1)).isoformat() + "T07:00"
+    now = (local_today() + timedelta(days=1)).isoformat() + "T07:00"
     for _ in range(2):
         assert runner.invoke(args=["reminders", "send", "--now", now]).exit_code == 0
     to = sorted(m["To"] for _, m in smtp_server.messages)

@@ -1,4 +1,5 @@
 """The demo data shows the retake states of issue 23: a learner waiting for a retake, one stuck on a module."""
+import pytest
 from sqlalchemy import select
 
 from course import attempts
@@ -7,7 +8,11 @@ from course.demo import DEMO_PASSWORD, DEMO_TEAM, create_demo_data
 from course.extensions import db
 from course.models import Team
 from course.progress import progress_for
-from course.text import utcnow
+
+from conftest import PINNED
+
+# Results here depend on dates: run at one fixed moment (conftest.PINNED).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def test_demo_has_a_learner_waiting_for_a_retake_and_one_stuck(app, client, auth):
@@ -18,7 +23,7 @@ def test_demo_has_a_learner_waiting_for_a_retake_and_one_stuck(app, client, auth
         daan = find_user_by_email(db.session, "daan@voorbeeld.nl")
         noor = find_user_by_email(db.session, "noor@voorbeeld.nl")
         rule = attempts.retake_rule(db.session, daan, module)
-        assert rule.failures == 2 and rule.reread and not rule.is_open(utcnow())
+        assert rule.failures == 2 and rule.reread and not rule.is_open(PINNED)
         progress = progress_for(db.session, course, [daan.id, noor.id])
         assert progress[noor.id].for_module(module.slug).stuck
         assert not progress[daan.id].for_module(module.slug).stuck

@@ -11,9 +11,12 @@ from course import practice, teams
 from course.errors import PracticeProblem
 from course.extensions import db
 from course.models import AuditEvent, Certificate, PracticeSubmission, Reflection, Team, User
-from course.text import dutch_date, utcnow
+from course.text import dutch_date
 
-from conftest import AuthActions, at_once, csrf_token, post_form
+from conftest import PINNED, AuthActions, at_once, csrf_token, post_form
+
+# Results here depend on dates: run at one fixed moment (conftest.PINNED).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 MODULE = "eerste-module"
 ANSWERS = {"momenten": "Kind A viel en kwam naar mij toe.", "leerpunt": "Ik ga eerder door de knieën."}
@@ -230,7 +233,6 @@ def test_no_mail_without_a_coach_and_none_once_reviewed(client, auth, app, make_
     from course.mail import queue
     from course.models import SentMail
     from course.reminders import HANDIN
-    from course.text import utcnow
     coach = make_user(name="Coach Carla", email="coach@voorbeeld.nl")
     make_user(name="Alleen", email="alleen@voorbeeld.nl")
     auth.login("alleen@voorbeeld.nl")
@@ -240,7 +242,7 @@ def test_no_mail_without_a_coach_and_none_once_reviewed(client, auth, app, make_
     assert outbox.wait_idle() and smtp_server.messages == []
     with app.app_context():  # a notice still waiting when the hand-in is reviewed is not sent any more
         row = db.session.scalar(select(PracticeSubmission))
-        queue.store(db.session, utcnow(), kind=HANDIN, to="coach@voorbeeld.nl", subject="Wacht", body="Wacht op je",
+        queue.store(db.session, PINNED, kind=HANDIN, to="coach@voorbeeld.nl", subject="Wacht", body="Wacht op je",
                     user_id=coach, due_key=str(row.id))
         row.status = "herzien"
         db.session.commit()
@@ -344,9 +346,9 @@ def age(app, submission_id, days, reviewed=False):
     with app.app_context():
         row = db.session.get(PracticeSubmission, submission_id)
         if reviewed:
-            row.reviewed_at = utcnow() - timedelta(days=days)
+            row.reviewed_at = PINNED - timedelta(days=days)
         else:
-            row.submitted_at = utcnow() - timedelta(days=days)
+            row.submitted_at = PINNED - timedelta(days=days)
         db.session.commit()
         db.session.remove()
 
@@ -409,7 +411,7 @@ def test_retention_covers_hand_ins_never_reviewed_and_learners_who_left(app, set
     auth.logout()
     auth.login("iris@voorbeeld.nl")
     page = client.get(f"/cursus/{MODULE}/praktijkopdracht").get_data(as_text=True)
-    expires = dutch_date((utcnow() - timedelta(days=89) + timedelta(days=90)).date())
+    expires = dutch_date((PINNED - timedelta(days=89) + timedelta(days=90)).date())
     assert f"Wordt hij niet vóór {expires} beoordeeld (90 dagen na het inleveren)" in page
 
 

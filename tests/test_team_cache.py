@@ -23,9 +23,11 @@ from course.models import (
     User,
 )
 from course.progress import mark_lesson_done
-from course.text import utcnow
 
-from conftest import all_criteria_met, complete_module, only_certificate, read_all_lessons
+from conftest import PINNED, all_criteria_met, complete_module, only_certificate, read_all_lessons
+
+# Results here depend on dates: run at one fixed moment (conftest.PINNED).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 MODULE = "eerste-module"
 WATCHED = ["lesson_progress", "module_completions", "quiz_attempts", "certificates", "practice_submissions",
@@ -117,7 +119,7 @@ def test_the_next_view_shows_each_kind_of_change(client, app, team, make_user):
     assert "Cem Çelik" not in cached_view(client, team_id)
 
     with_app(app, lambda: teams.set_target_date(db.session, db.session.get(User, team["manager"]),
-                                                db.session.get(Team, team_id), date.today() - timedelta(days=1)))
+                                                db.session.get(Team, team_id), PINNED.date() - timedelta(days=1)))
     assert "Te laat" in row_of(cached_view(client, team_id), "Anna Aarts-de Wit")
     view(client, app, team_id)  # and all of it is the table built afresh
 
@@ -192,7 +194,7 @@ def test_a_new_team_with_a_deleted_teams_id_is_another_team(app, course, make_us
         db.session.execute(delete(Team).where(Team.id == old_id))  # as a deleted organisation takes its teams
         db.session.commit()
         new = Team(id=old_id, organisation_id=organisation_id, name="Nieuw team", invite_token="nieuw",
-                   invite_expires_at=utcnow() + timedelta(days=1), created_at=utcnow() + timedelta(seconds=1))
+                   invite_expires_at=PINNED + timedelta(days=1), created_at=PINNED + timedelta(seconds=1))
         db.session.add(new)
         db.session.commit()
         teams.join(db.session, new, db.session.get(User, second))
@@ -248,17 +250,17 @@ CHANGES = {
     # name: (statement on the first member, counts up: "learner", "team" or nothing)
     "lesson added": (lambda u: insert(LessonProgress).values(user_id=u, module_slug="m", lesson_slug="l"), "learner"),
     "lesson changed": (lambda u: update(LessonProgress).where(LessonProgress.user_id == u)
-                       .values(completed_at=utcnow()), "learner"),
+                       .values(completed_at=PINNED), "learner"),
     "lesson deleted": (lambda u: delete(LessonProgress).where(LessonProgress.user_id == u), "learner"),
     "completion added": (lambda u: insert(ModuleCompletion).values(user_id=u, module_slug="m"), "learner"),
     "completion deleted": (lambda u: delete(ModuleCompletion).where(ModuleCompletion.user_id == u), "learner"),
     "quiz handed in": (lambda u: update(QuizAttempt).where(QuizAttempt.user_id == u)
-                       .values(submitted_at=utcnow()), "learner"),
+                       .values(submitted_at=PINNED), "learner"),
     "quiz answers saved": (lambda u: update(QuizAttempt).where(QuizAttempt.user_id == u)
                            .values(answers={"q": "a"}), None),
     "quiz deleted": (lambda u: delete(QuizAttempt).where(QuizAttempt.user_id == u), "learner"),
     "certificate revoked": (lambda u: update(Certificate).where(Certificate.user_id == u)
-                            .values(revoked_at=utcnow()), "learner"),
+                            .values(revoked_at=PINNED), "learner"),
     "revocation reason alone": (lambda u: update(Certificate).where(Certificate.user_id == u)
                              .values(revoked_reason="x"), None),
     "hand-in reviewed": (lambda u: update(PracticeSubmission).where(PracticeSubmission.user_id == u)
