@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from course.credentials import credential, keys, status
+from course.text import utcnow
 
 OTHER = "https://leren.andere-opvang.example"
 
@@ -32,7 +33,7 @@ class OtherInstallation:
         return token
 
     def documents(self, now: datetime | None = None) -> dict:
-        now = now or datetime.utcnow()
+        now = now or utcnow()
         status_list = {"@context": [credential.VC_CONTEXT], "id": self.issuer.status_list_url,
                        "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": self.issuer.id,
                        "validFrom": credential.iso(now), "validUntil": credential.iso(now + timedelta(days=1)),

@@ -8,6 +8,7 @@ import re
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from course.extensions import db
@@ -16,6 +17,9 @@ from course.models import SentMail, User
 from course.text import utcnow
 
 from conftest import Inbox, at_once, make_app, post_form, smtp_on_loopback
+
+# Results here depend on dates: run at one fixed moment (conftest.PINNED).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def rows(app):

@@ -25,7 +25,10 @@ from course.models import (
 )
 from course.text import utcnow
 
-from conftest import csrf_token, post_form
+from conftest import PINNED, csrf_token, post_form
+
+# Results here depend on dates: run at one fixed moment (conftest.PINNED).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 MODULE = "eerste-module"
 URL = f"/cursus/{MODULE}/praktijkopdracht"
@@ -371,7 +374,7 @@ def test_a_coach_observation_counts_as_evidence(client, auth, app, make_user, ma
     auth.logout()
     auth.login("coach@voorbeeld.nl")
     url = f"/coach/cursisten/{learner}/{MODULE}/observatie"
-    today = utcnow().date()
+    today = PINNED.date()
     for data, message in (({"observed_on": (today + timedelta(days=2)).isoformat(), "situation": "Bij het brengen.",
                             "criteria": ["feiten"]}, "in de toekomst"),
                           ({"observed_on": today.isoformat(), "situation": "", "criteria": ["feiten"]}, "Vul de situatie"),
@@ -486,7 +489,7 @@ def test_retention_erases_old_plans_and_observation_texts(app, make_user, make_t
     old = utcnow() - timedelta(days=400)
     with app.app_context():
         db.session.add(PracticePlan(user_id=learner, module_slug=MODULE, answers={"momenten": "Plan"}, saved_at=old))
-        practice.observe(db.session, db.session.get(User, coach), learner, module, utcnow().date(),
+        practice.observe(db.session, db.session.get(User, coach), learner, module, PINNED.date(),
                          "Kind A zocht troost.", ["feiten"])
         db.session.query(CoachObservation).update({"created_at": old})
         db.session.commit()

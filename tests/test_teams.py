@@ -11,7 +11,10 @@ from course.extensions import db
 from course.models import AuditEvent, Team, TeamMembership, User
 from course.text import utcnow
 
-from conftest import complete_module, csrf_token, post_form
+from conftest import PINNED, complete_module, csrf_token, post_form
+
+# Results here depend on dates: run at one fixed moment (conftest.PINNED).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def token_of(app, team_id):
@@ -226,7 +229,7 @@ def test_revoke_manager_asks_confirmation_and_is_logged(client, app, auth, two_t
 def test_target_date_and_overdue_count(client, app, auth, two_teams):
     team_id, _ = two_teams["A"]
     auth.login("a@voorbeeld.nl")
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (PINNED.date() - timedelta(days=1)).isoformat()
     post_form(client, f"/teams/{team_id}/streefdatum", {"target_date": yesterday}, page=f"/teams/{team_id}/")
     html = client.get(f"/teams/{team_id}/?status=te-laat").get_data(as_text=True)
     assert "Lid A" in html and "Te laat" in html
@@ -234,7 +237,7 @@ def test_target_date_and_overdue_count(client, app, auth, two_teams):
                          page=f"/teams/{team_id}/", follow_redirects=True)
     assert "Vul een geldige datum in, bijvoorbeeld 31-12-2026." in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(Team, team_id).target_date == date.today() - timedelta(days=1)  # unchanged
+        assert db.session.get(Team, team_id).target_date == PINNED.date() - timedelta(days=1)  # unchanged
     post_form(client, f"/teams/{team_id}/streefdatum", {"target_date": "31-12-2030"}, page=f"/teams/{team_id}/")
     with app.app_context():
         assert db.session.get(Team, team_id).target_date == date(2030, 12, 31)
